@@ -1,0 +1,107 @@
+/**
+ * The dataset: the spine of the platform. A data team's YAML file is loaded and validated into this shape;
+ * tables, locations, grants, crawlers, named queries (and later jobs, streams and BI datasets) hang from it.
+ * Everything here is plain data, already validated and defaulted: components never re-check it.
+ */
+import type { Layer } from "../../infra/markers";
+
+export const FORMATS = ["parquet", "orc", "iceberg", "csv", "json", "avro"] as const;
+export type DatasetFormat = (typeof FORMATS)[number];
+/** Formats allowed only in the bronze (raw) layer. */
+export const ROW_FORMATS: readonly DatasetFormat[] = ["csv", "json", "avro"];
+
+export const CLASSIFICATIONS = ["public", "internal", "confidential", "pii"] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export interface Column {
+    /** Lowercase Glue/Athena identifier. */
+    name: string;
+    /** Athena/Hive type: string, bigint, decimal(p,s), array<...>, struct<a:int,...>, map<k,v>, ... */
+    type: string;
+    comment?: string;
+}
+
+export type Projection =
+    | { type: "date"; range: string; format: string; interval?: number; unit?: "YEARS" | "MONTHS" | "WEEKS" | "DAYS" | "HOURS" | "MINUTES" | "SECONDS" }
+    | { type: "integer"; range: string; interval?: number; digits?: number }
+    | { type: "enum"; values: string[] }
+    | { type: "injected" };
+
+export interface PartitionProjection {
+    /** One entry per partition key. */
+    keys: Record<string, Projection>;
+    /** `storage.location.template`, e.g. `s3://bucket/prefix/dt=${dt}/`; defaults to the location + `key=${key}/` per key. */
+    locationTemplate: string;
+}
+
+export interface Consumer {
+    /** IAM role/user ARN (or another Lake Formation principal identifier). */
+    principal: string;
+    /** Column subset; undefined means all columns. */
+    columns?: string[];
+}
+
+export type DatasetSource =
+    /** Files land in S3 and a crawler keeps the schema/partitions up to date. */
+    | { type: "s3"; crawl: boolean }
+    /** Pulled from a relational source through a Glue JDBC connection (declared per stack). */
+    | { type: "jdbc"; connection: string; path: string }
+    /** Delivered by a Firehose stream (the ingestion component, next milestone). */
+    | { type: "firehose" }
+    /** Written by a Glue ETL job (the ETL component, next milestone). */
+    | { type: "job"; job: string };
+
+export interface Dataset {
+    /** Path of the YAML file it came from, relative to the repo root (for error messages). */
+    file: string;
+    /** Lowercase identifier; unique within the stack; becomes the Glue table name. */
+    name: string;
+    /** Owning domain/team, lowercase identifier; selects the Glue database `<prefix>_<env>_<layer>_<domain>`. */
+    domain: string;
+    /** Owner contact (team email). */
+    owner: string;
+    description: string;
+    /** When the producer registered the dataset (ISO date), per the governance notes. */
+    registeredOn: string;
+    layer: Layer;
+    format: DatasetFormat;
+    columns: Column[];
+    partitionKeys: Column[];
+    projection?: PartitionProjection;
+    /**
+     * S3 URI of the data. Undefined: the layer's bucket + `<domain>/<name>/` (the component fills it in, since
+     * bucket names come from the storage component).
+     */
+    location?: string;
+    classification: Classification;
+    /** Principals that write the data. */
+    producers: string[];
+    consumers: Consumer[];
+    /** Days to keep data; undefined keeps it per the layer's lifecycle. */
+    retentionDays?: number;
+    source: DatasetSource;
+    /** AWS cron expression for the crawler, e.g. `cron(0 3 * * ? *)`; undefined: crawler runs on demand. */
+    crawlSchedule?: string;
+    /** Written reason a silver/gold dataset has no partitions (e.g. a small dimension). */
+    unpartitionedReason?: string;
+}
+
+/**
+ * A JDBC source as declared per stack (hosts, networks and secrets differ by environment).
+ * The password is never in the repo: the platform creates the Secrets Manager secret (KMS-encrypted);
+ * the database owner puts `{"username","password"}` into it.
+ */
+export interface JdbcConnection {
+    file: string;
+    name: string;
+    engine: "postgresql" | "mysql" | "sqlserver";
+    host: string;
+    port: number;
+    database: string;
+    /** Subnet and security groups Glue uses to reach the database. */
+    subnetId: string;
+    securityGroupIds: string[];
+    availabilityZone: string;
+    /** Whether the driver must use TLS (JDBC_ENFORCE_SSL). @default true */
+    enforceSsl: boolean;
+}

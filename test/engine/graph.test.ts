@@ -152,17 +152,28 @@ describe("graph model", () => {
         expect(m.nodes.filter((n) => n.cluster === m.clusters[0].id)).to.have.length(1);
     });
 
-    it("keeps a config resource with a second dependency as its own node", () => {
+    it("folds config with extra dependencies into its bucket and draws those as edges", () => {
         const b = new PlanBuilder();
         const c = b.component("lake:storage:LakeStorage", "s");
         const key = b.add("aws:kms/key:Key", "k", { parent: c });
         const bucket = bucketWithConfig(b, "bkt", c, key);
-        const m = buildGraphModel(b.plan());
-        expect([...node(m, bucket).satellites.values()].reduce((x, y) => x + y)).to.equal(5);
-        const sse = m.nodes.find((n) => n.type === "s3:BucketServerSideEncryptionConfiguration")!;
-        expect(sse.members).to.have.length(1);
-        expect(m.edges).to.deep.include({ from: node(m, bucket).id, to: sse.id, count: 1 });
-        expect(m.edges).to.deep.include({ from: node(m, key).id, to: sse.id, count: 1 });
+        const logs = b.add("aws:s3/bucket:Bucket", "logs", { parent: c });
+        const plan = b.plan();
+        // Logging depends on two buckets: its `bucket` input says which one it configures.
+        const logging = plan.resources.find((r) => r.name === "bkt-logging")!;
+        logging.dependencies.push(logs);
+        const m1 = buildGraphModel(plan);
+        expect(m1.nodes.find((n) => n.type === "s3:BucketLogging")!.members).to.have.length(1);
+        plan.resources.find((r) => r.urn === bucket)!.outputs.id = "lake-dev-bkt-1a2b3c";
+        logging.inputs.bucket = "lake-dev-bkt-1a2b3c";
+        const m = buildGraphModel(plan);
+        const drawn = node(m, bucket);
+        expect(drawn.folded).to.have.length(6);
+        expect(m.nodes.map((n) => n.type)).to.deep.equal(["kms:Key", "s3:Bucket", "s3:Bucket"]);
+        expect(m.edges).to.deep.equal([
+            { from: node(m, key).id, to: drawn.id, count: 1 },
+            { from: node(m, logs).id, to: drawn.id, count: 1 },
+        ]);
     });
 
     it("collapses more than collapseThreshold same-type siblings and counts them", () => {

@@ -94,6 +94,12 @@ function isSatelliteType(token: string): boolean {
     );
 }
 
+/** Whether a config resource's `bucket` input (the bucket's name/id) refers to bucket `b`. */
+function namesBucket(input: unknown, b: PlannedResource): boolean {
+    if (typeof input !== "string" || input === "") return false;
+    return [b.outputs.id, b.outputs.bucket, b.inputs.bucket].includes(input);
+}
+
 function validateThreshold(value: number | undefined): number {
     if (value === undefined) return DEFAULT_COLLAPSE_THRESHOLD;
     if (!(value === Infinity || (Number.isInteger(value) && value >= 0))) {
@@ -166,14 +172,19 @@ export function buildGraphModel(plan: PlanResult, opts: GraphModelOptions = {}):
         childrenOf.set(owner, list);
     }
 
-    // A satellite's only drawn dependency is a bucket owned by the same component.
+    // A satellite configures one bucket of its own component: either that bucket is its only
+    // dependency, or the only bucket it depends on, or (logging to a log bucket) the one its
+    // `bucket` input names. Its other dependencies (a KMS key, the log bucket) are drawn as
+    // edges into the bucket's node.
     const satelliteOf = new Map<string, string>();
     for (const r of visible) {
         if (!r.custom || !isSatelliteType(r.type)) continue;
-        const deps = drawnDeps(r);
-        if (deps.length !== 1) continue;
-        const bucket = byUrn.get(deps[0])!;
-        if (BUCKET_TYPES.has(bucket.type) && ownerOf(bucket) === ownerOf(r)) satelliteOf.set(r.urn, bucket.urn);
+        const owner = ownerOf(r);
+        let buckets = drawnDeps(r)
+            .map((d) => byUrn.get(d)!)
+            .filter((d) => BUCKET_TYPES.has(d.type) && ownerOf(d) === owner);
+        if (buckets.length > 1) buckets = buckets.filter((b) => namesBucket(r.inputs.bucket, b));
+        if (buckets.length === 1) satelliteOf.set(r.urn, buckets[0].urn);
     }
     const satellitesOf = new Map<string, PlannedResource[]>();
     for (const [sat, bucket] of satelliteOf) {

@@ -3,8 +3,13 @@ import { clusterLines, GraphModel, GraphNode, nodeLines } from "./graph-model";
 
 /** Quoted DOT string. Backslashes are escapes in DOT labels (`\n`, `\N`, `\l`), so they are doubled. */
 export function dotString(s: string): string {
-    return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\r?\n/g, "\\n")}"`;
+    return `"${dotEscape(s).replace(/\r?\n/g, "\\n")}"`;
 }
+
+const dotEscape = (s: string): string => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+
+/** Left-justified multi-line label: each line ends in DOT's `\l`. */
+const leftLines = (lines: string[]): string => `"${lines.map((l) => `${dotEscape(l.replace(/\r?\n/g, " "))}\\l`).join("")}"`;
 
 /** Fill and border by AWS service, so a reader can tell storage from catalog from IAM at a glance. */
 const SERVICE_COLOURS: Record<string, [fill: string, pen: string]> = {
@@ -74,7 +79,7 @@ export function toDot(model: GraphModel): string {
             out.push(`${indent}subgraph cluster_${c.id} {`);
             const merged = c.members.length > 1;
             out.push(
-                `${indent}  graph [label=${dotString(clusterLines(c).join("\n"))}, style="rounded,filled${merged ? ",dashed" : ""}", ` +
+                `${indent}  graph [label=${leftLines(clusterLines(c))}, style="rounded,filled${merged ? ",dashed" : ""}", ` +
                     `fillcolor=${dotString(CLUSTER_FILLS[c.depth % CLUSTER_FILLS.length])}, color="#90a4ae", ` +
                     `fontsize=10, tooltip=${dotString(c.names.join("\n"))}];`,
             );

@@ -44,7 +44,7 @@ export function toMermaid(model: GraphModel): string {
     emit(undefined, "  ");
 
     for (const e of model.edges) {
-        out.push(e.count > 1 ? `  ${e.from} -->|"×${e.count}"| ${e.to}` : `  ${e.from} --> ${e.to}`);
+        out.push(e.count > 1 ? `  ${e.from} -->|×${e.count}| ${e.to}` : `  ${e.from} --> ${e.to}`);
     }
 
     // One class per colour pair actually used, named by first appearance so output is stable.

@@ -37,7 +37,11 @@ export async function renderGraph(plan: PlanResult, opts: RenderGraphOptions): P
         case "mmd":
             return toMermaid(model);
         case "svg": {
-            graphviz ??= Graphviz.load();
+            // Loaded once per process; a failed load is retried on the next call.
+            graphviz ??= Graphviz.load().catch((e: unknown) => {
+                graphviz = undefined;
+                throw e;
+            });
             const svg = (await graphviz).dot(toDot(model), "svg");
             // Drop the XML prolog, doctype and version comment: the file starts at <svg, and a
             // Graphviz upgrade doesn't change every committed diff line.

@@ -1,0 +1,78 @@
+import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { MARKERS } from "../../infra/markers";
+import { cfg } from "../lib/config";
+import { DEFAULT_MIN_REASON_LENGTH } from "../lib/exemptions";
+import { tableFormat } from "../lib/formats";
+import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
+import { partitionKeyNames, tableLayer } from "../lib/lake";
+import { projectionEnabled } from "../lib/projection";
+import { list, stringMap, subject } from "../lib/props";
+import { T } from "../lib/types";
+
+export interface PartitioningConfig {
+    layerPatterns: LayerPatterns;
+    minReasonLength: number;
+}
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        layerPatterns: layerPatternsSchema,
+        minReasonLength: {
+            type: "integer",
+            minimum: 1,
+            default: DEFAULT_MIN_REASON_LENGTH,
+            description: `Shortest accepted ${MARKERS.unpartitionedReason} exemption reason, in characters.`,
+        },
+    },
+};
+
+/**
+ * Silver and gold tables are partitioned: Glue partition keys (with or without Athena partition
+ * projection, whose consistency `partition-projection-consistency` checks) or an Iceberg partition
+ * spec. A table may opt out with a written reason in its `lake:unpartitioned-reason` parameter;
+ * `listExemptions` (policies/lib/exemptions.ts) lists those for reports.
+ */
+export const curatedTablePartitioning: StackValidationPolicy = {
+    name: "curated-table-partitioning",
+    description:
+        `Glue catalog tables in the silver and gold layers declare partition keys (or an Iceberg partition spec), or carry a written ${MARKERS.unpartitionedReason} exemption.`,
+    severity: "medium",
+    tags: ["data-layout", "cost", "performance"],
+    configSchema,
+    remediationSteps:
+        `Add partitionKeys (e.g. a date column "dt" of type "string"), optionally with Athena partition projection, or set parameters["${MARKERS.unpartitionedReason}"] to why the table is small enough to scan whole.`,
+    validateStack: (args, report) => {
+        const { layerPatterns, minReasonLength } = cfg<PartitioningConfig>(args, configSchema);
+        for (const table of args.resources.filter((r) => r.type === T.glueCatalogTable)) {
+            const verdict = tableLayer(table, args.resources, layerPatterns);
+            if (!verdict || !isCurated(verdict.layer)) continue;
+            if (partitionKeyNames(table.props).length > 0) continue;
+            const iceberg = tableFormat(table.props).iceberg;
+            if (iceberg && list(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "partitionSpec", "fields").length > 0) continue;
+            const params = stringMap(table.props, "parameters");
+            const reason = params[MARKERS.unpartitionedReason];
+            const where = `${subject(table)} is in the ${verdict.layer} layer (${verdict.because})`;
+            if (reason !== undefined && reason.trim().length >= minReasonLength) continue;
+            if (reason !== undefined) {
+                report(
+                    `${where} and is exempted from partitioning, but its reason parameters["${MARKERS.unpartitionedReason}"]="${reason}" is ${reason.trim().length} characters, under the minimum of ${minReasonLength}. ` +
+                        `Fix: write why the table doesn't need partitions (e.g. "dimension table, under 10k rows, replaced daily").`,
+                    table.urn,
+                );
+                continue;
+            }
+            const what = iceberg
+                ? `is an Iceberg table (${iceberg}) with no partition spec`
+                : projectionEnabled(params)
+                  ? "enables partition projection but declares no partitionKeys"
+                  : "declares no partitionKeys";
+            const fix = iceberg
+                ? "set openTableFormatInput.icebergInput.icebergTableInput.partitionSpec.fields"
+                : 'add partitionKeys (e.g. [{ name: "dt", type: "string" }]) with matching S3 prefixes';
+            report(
+                `${where} but ${what}. Fix: ${fix}, or, for a small table, set parameters["${MARKERS.unpartitionedReason}"] to a reason of at least ${minReasonLength} characters.`,
+                table.urn,
+            );
+        }
+    },
+};

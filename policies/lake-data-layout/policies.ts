@@ -1,0 +1,17 @@
+import type { Policies } from "@pulumi/policy";
+import { curatedColumnarFormat } from "./columnar-format";
+import { firehoseColumnarConversion } from "./firehose-conversion";
+import { partitionProjectionConsistency } from "./partition-projection";
+import { curatedTablePartitioning } from "./partitioning";
+
+export const packName = "lake-data-layout";
+export const description =
+    "Data layout guardrails for the lake: columnar formats and partitioning in silver/gold, consistent Athena partition projection, Firehose record conversion.";
+
+/** Importable without starting a policy server (index.ts does that). */
+export const policies: Policies = [
+    curatedColumnarFormat,
+    curatedTablePartitioning,
+    partitionProjectionConsistency,
+    firehoseColumnarConversion,
+];

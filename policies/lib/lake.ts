@@ -1,0 +1,69 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { detectLayer, LayerPatterns, LayerVerdict, MarkerSource, NameCandidate } from "./layers";
+import { peek, str, stringMap } from "./props";
+import { refersTo, ofType } from "./stack";
+import { BUCKET_TYPES, T } from "./types";
+
+/**
+ * Layer of a Glue table in a stack: table parameter marker, then the marker of its database when
+ * that database is in the stack (matched by `databaseName`), then patterns on the database name,
+ * the table location and the Iceberg location.
+ */
+export function tableLayer(
+    table: PolicyResource,
+    resources: readonly PolicyResource[],
+    patterns?: Partial<LayerPatterns>,
+): LayerVerdict | undefined {
+    const dbs = ofType([...resources], [T.glueCatalogDatabase]);
+    const db = dbs.find((d) => refersTo(table, ["databaseName"], d, dbs, ["name", "id"]));
+    const markers: MarkerSource[] = [{ where: "table parameter", values: stringMap(table.props, "parameters") }];
+    if (db) markers.push({ where: `database '${db.name}' parameter`, values: stringMap(db.props, "parameters") });
+    const names: NameCandidate[] = [
+        { what: "database name", text: str(table.props, "databaseName") ?? (db && str(db.props, "name")) },
+        { what: "location", text: str(table.props, "storageDescriptor", "location") },
+        {
+            what: "Iceberg location",
+            text: str(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "location"),
+        },
+    ];
+    return detectLayer(markers, names, patterns);
+}
+
+/** Tags as the resource declares them plus its provider's `defaultTags` (the provider's tags lose). */
+export function effectiveTags(r: { props: unknown; provider?: { props: unknown } }): Record<string, string> {
+    return { ...stringMap(r.provider?.props, "defaultTags", "tags"), ...stringMap(r.props, "tags") };
+}
+
+/**
+ * Layer of a Firehose stream's S3 destination: the stream's own `lake:layer` tag, the destination
+ * bucket's tag (bucket in the stack), then patterns on the prefix, the bucket ARN and bucket name.
+ */
+export function firehoseLayer(
+    stream: PolicyResource,
+    resources: readonly PolicyResource[],
+    patterns?: Partial<LayerPatterns>,
+): LayerVerdict | undefined {
+    const buckets = ofType([...resources], BUCKET_TYPES);
+    const path = ["extendedS3Configuration", "bucketArn"];
+    const bucket = buckets.find((b) => refersTo(stream, path, b, buckets, ["arn"]));
+    const markers: MarkerSource[] = [{ where: "stream tag", values: effectiveTags(stream) }];
+    if (bucket) markers.push({ where: `bucket '${bucket.name}' tag`, values: effectiveTags(bucket) });
+    const names: NameCandidate[] = [
+        { what: "prefix", text: str(stream.props, "extendedS3Configuration", "prefix") },
+        { what: "bucket ARN", text: str(stream.props, ...path) },
+        { what: "bucket name", text: bucket && str(bucket.props, "bucket") },
+    ];
+    return detectLayer(markers, names, patterns);
+}
+
+/** Non-empty partition key names of a table (Glue partitionKeys). */
+export function partitionKeyNames(props: unknown): string[] {
+    const keys = peek(props, "partitionKeys");
+    if (!Array.isArray(keys)) return [];
+    const out: string[] = [];
+    for (let i = 0; i < keys.length; i++) {
+        const n = str(keys, i, "name");
+        if (n) out.push(n);
+    }
+    return out;
+}

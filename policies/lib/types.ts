@@ -1,0 +1,39 @@
+/**
+ * Type tokens the packs judge, checked against @pulumi/aws 7.x (`__pulumiType` in each module).
+ * Deprecated `*V2` aliases are listed next to their v7 names: programs written for v6 still use them.
+ */
+export const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    bucketV2: "aws:s3/bucketV2:BucketV2",
+    bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    bucketSseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    athenaWorkgroup: "aws:athena/workgroup:Workgroup",
+    glueCatalogDatabase: "aws:glue/catalogDatabase:CatalogDatabase",
+    glueCatalogTable: "aws:glue/catalogTable:CatalogTable",
+    glueCrawler: "aws:glue/crawler:Crawler",
+    glueJob: "aws:glue/job:Job",
+    glueConnection: "aws:glue/connection:Connection",
+    glueSecurityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
+    glueCatalogEncryption: "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+    redshiftCluster: "aws:redshift/cluster:Cluster",
+    redshiftServerlessNamespace: "aws:redshiftserverless/namespace:Namespace",
+    redshiftServerlessWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
+    firehose: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    kinesisStream: "aws:kinesis/stream:Stream",
+    secret: "aws:secretsmanager/secret:Secret",
+    kmsKey: "aws:kms/key:Key",
+} as const;
+
+export const BUCKET_TYPES: readonly string[] = [T.bucket, T.bucketV2];
+export const BUCKET_SSE_TYPES: readonly string[] = [T.bucketSse, T.bucketSseV2];
+
+/** Any resource of these types makes the stack a Glue stack (needs catalog encryption settings). */
+export const GLUE_TYPES: readonly string[] = [
+    T.glueCatalogDatabase,
+    T.glueCatalogTable,
+    T.glueCrawler,
+    T.glueJob,
+    T.glueConnection,
+];

@@ -1,5 +1,5 @@
 /** Graphviz DOT for a GraphModel, laid out left to right with nested, shaded clusters. */
-import { clusterLines, GraphModel, GraphNode, nodeLines } from "./graph-model";
+import { clusterLines, contents, GraphModel, GraphNode, nodeLines } from "./graph-model";
 
 /** Quoted DOT string. Backslashes are escapes in DOT labels (`\n`, `\N`, `\l`), so they are doubled. */
 export function dotString(s: string): string {
@@ -55,10 +55,7 @@ export function toDot(model: GraphModel): string {
     out.push(`  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.04"];`);
     out.push(`  edge [color="#78909c", arrowsize=0.6, fontname="Helvetica", fontsize=9, fontcolor="#37474f"];`);
 
-    const nodesIn = new Map<string | undefined, GraphNode[]>();
-    for (const n of model.nodes) nodesIn.set(n.cluster, [...(nodesIn.get(n.cluster) ?? []), n]);
-    const clustersIn = new Map<string | undefined, GraphModel["clusters"]>();
-    for (const c of model.clusters) clustersIn.set(c.parent, [...(clustersIn.get(c.parent) ?? []), c]);
+    const { nodesIn, clustersIn } = contents(model);
 
     const emitNode = (n: GraphNode, indent: string) => {
         const [fill, pen] = serviceColours(n.token);

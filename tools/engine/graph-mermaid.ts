@@ -1,5 +1,5 @@
 /** Mermaid flowchart for a GraphModel, for Markdown files and pull-request comments. */
-import { clusterLines, GraphModel, GraphNode, nodeLines } from "./graph-model";
+import { clusterLines, contents, GraphModel, nodeLines } from "./graph-model";
 import { serviceColours } from "./graph-dot";
 
 /**
@@ -25,10 +25,7 @@ export function toMermaid(model: GraphModel): string {
     const out: string[] = [];
     out.push("---", `title: ${JSON.stringify(model.title)}`, "---", "flowchart LR");
 
-    const nodesIn = new Map<string | undefined, GraphNode[]>();
-    for (const n of model.nodes) nodesIn.set(n.cluster, [...(nodesIn.get(n.cluster) ?? []), n]);
-    const clustersIn = new Map<string | undefined, GraphModel["clusters"]>();
-    for (const c of model.clusters) clustersIn.set(c.parent, [...(clustersIn.get(c.parent) ?? []), c]);
+    const { nodesIn, clustersIn } = contents(model);
 
     const emit = (parent: string | undefined, indent: string) => {
         for (const n of nodesIn.get(parent) ?? []) {

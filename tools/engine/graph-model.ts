@@ -337,3 +337,15 @@ export function clusterLines(c: GraphCluster): string[] {
     const count = c.members.length;
     return [count > 1 ? `${c.type} ×${count}` : c.type, summariseNames(c.names)];
 }
+
+/** What each cluster directly holds (key undefined: the top level), in model order. */
+export function contents(model: GraphModel): {
+    nodesIn: Map<string | undefined, GraphNode[]>;
+    clustersIn: Map<string | undefined, GraphCluster[]>;
+} {
+    const nodesIn = new Map<string | undefined, GraphNode[]>();
+    for (const n of model.nodes) nodesIn.set(n.cluster, [...(nodesIn.get(n.cluster) ?? []), n]);
+    const clustersIn = new Map<string | undefined, GraphCluster[]>();
+    for (const c of model.clusters) clustersIn.set(c.parent, [...(clustersIn.get(c.parent) ?? []), c]);
+    return { nodesIn, clustersIn };
+}

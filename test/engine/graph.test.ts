@@ -263,6 +263,19 @@ describe("graph rendering", () => {
         expect(mermaidText('a"b')).to.equal("a#quot;b");
     });
 
+    it("draws a dependency on a whole component as an edge from its cluster border", async () => {
+        const b = new PlanBuilder();
+        const storage = b.component("lake:storage:LakeStorage", "raw");
+        b.add("aws:s3/bucket:Bucket", "raw", { parent: storage });
+        const catalog = b.component("lake:catalog:LakeCatalog", "sales");
+        const db = b.add("aws:glue/catalogDatabase:CatalogDatabase", "sales", { parent: catalog, deps: [storage] });
+        const m = buildGraphModel(b.plan());
+        const c1 = m.clusters.find((c) => c.type === "storage:LakeStorage")!.id;
+        expect(m.edges).to.deep.equal([{ from: c1, to: node(m, db).id, count: 1 }]);
+        expect(toDot(m)).to.contain(`-> ${node(m, db).id} [ltail=cluster_${c1}]`);
+        expect(await renderGraph(b.plan(), { format: "mmd" })).to.contain(`  ${c1} --> ${node(m, db).id}\n`);
+    });
+
     it("renders a Mermaid flowchart with balanced subgraphs, plain ids and counted edges", async () => {
         const mmd = await renderGraph(bigLake(), { format: "mmd" });
         const lines = mmd.trimEnd().split("\n");

@@ -1,0 +1,172 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LAYERS, Layer, MARKERS } from "../../infra/markers";
+import type { Namer } from "../../infra/naming";
+import { accessLogBucketPolicy, dataBucketPolicy, lakeKeyPolicy } from "./documents";
+import { LifecycleArgs, lifecycleRules } from "./lifecycle";
+
+export { lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy } from "./documents";
+export { lifecycleRules } from "./lifecycle";
+
+export interface LayerRetention {
+    /** Days until objects move to STANDARD_IA (S3 requires >= 30). @default never */
+    transitionToIaDays?: number;
+    /** Days until objects move to GLACIER_IR. @default never */
+    transitionToGlacierDays?: number;
+    /** Days until current objects expire. @default never: kept until deleted */
+    expireDays?: number;
+}
+
+export interface LakeStorageArgs {
+    /** Names the buckets (`<prefix>-<env>-<purpose>-<account>`) and the key alias. */
+    namer: Namer;
+    /** Account that owns the key and buckets; the key policy trusts only it. */
+    accountId: string;
+    /** Region of the lake; scopes `kms:ViaService` and CloudWatch Logs in the key policy. */
+    region: string;
+    /** Tiering and expiry per layer. @default every layer keeps data forever in STANDARD */
+    layers?: Partial<Record<Layer, LayerRetention>>;
+    /** Days before noncurrent object versions are deleted. @default 30 */
+    noncurrentVersionExpireDays?: number;
+    /** Days before incomplete multipart uploads are aborted. @default 7 */
+    abortIncompleteUploadDays?: number;
+    /** Days Athena query results are kept. @default 30 */
+    queryResultsExpireDays?: number;
+    /** Days S3 server access logs are kept. @default 365 */
+    accessLogsExpireDays?: number;
+    /** Waiting period before the KMS key is deleted after removal (7-30). @default 30 */
+    kmsKeyDeletionWindowDays?: number;
+    /**
+     * Let `pulumi destroy` delete non-empty buckets. Only dev config may set it; prod config validation rejects it.
+     * @default false: buckets holding objects can't be deleted by Pulumi
+     */
+    forceDestroy?: boolean;
+    /**
+     * Mark the buckets and the key `protect` and `retainOnDelete`, so neither `pulumi destroy` nor removing them
+     * from the program deletes data. The program sets it in prod.
+     * @default false
+     */
+    protectData?: boolean;
+}
+
+export interface LakeBucket {
+    name: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
+}
+
+/**
+ * The lake's storage: a customer-managed KMS key and the layer buckets (bronze, silver, gold), the Athena query
+ * results bucket and the S3 server access log bucket, each private, TLS-only, versioned and lifecycle-managed.
+ */
+export class LakeStorage extends pulumi.ComponentResource {
+    readonly kmsKeyArn: pulumi.Output<string>;
+    readonly kmsKeyId: pulumi.Output<string>;
+    readonly kmsAliasName: pulumi.Output<string>;
+    /** One bucket per layer. */
+    readonly layers: Record<Layer, LakeBucket>;
+    readonly queryResults: LakeBucket;
+    readonly accessLogs: LakeBucket;
+
+    constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lake:storage:LakeStorage", name, {}, opts);
+        const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect: args.protectData ?? false, retainOnDelete: args.protectData ?? false };
+        const forceDestroy = args.forceDestroy ?? false;
+
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Lake data key (${args.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, CloudWatch Logs`,
+                enableKeyRotation: true,
+                deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
+                policy: JSON.stringify(lakeKeyPolicy({ accountId: args.accountId, region: args.region, platformRolePrefix: args.namer.resource("") })),
+            },
+            dataOpts,
+        );
+        const alias = new aws.kms.Alias(`${name}-key-alias`, { name: args.namer.kmsAlias("lake"), targetKeyId: key.keyId }, { parent: this });
+
+        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { bucket: args.namer.bucket("access-logs"), forceDestroy }, dataOpts);
+        const shared = {
+            abortIncompleteUploadDays: args.abortIncompleteUploadDays ?? 7,
+            noncurrentVersionExpireDays: args.noncurrentVersionExpireDays ?? 30,
+        };
+
+        const logged: { purpose: string; bucket: aws.s3.Bucket }[] = [];
+        const dataBucket = (purpose: string, lifecycle: LifecycleArgs, tags: Record<string, string>): LakeBucket => {
+            const bucket = new aws.s3.Bucket(`${name}-${purpose}`, { bucket: args.namer.bucket(purpose), forceDestroy, tags }, dataOpts);
+            const child = { parent: this };
+            const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+                `${name}-${purpose}-encryption`,
+                {
+                    bucket: bucket.id,
+                    rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+                },
+                child,
+            );
+            secureBucketBasics(`${name}-${purpose}`, bucket, lifecycle, child);
+            new aws.s3.BucketPolicy(
+                `${name}-${purpose}-policy`,
+                { bucket: bucket.id, policy: pulumi.all([bucket.arn, key.arn]).apply(([b, k]) => JSON.stringify(dataBucketPolicy(b, k))) },
+                { ...child, dependsOn: [encryption] },
+            );
+            logged.push({ purpose, bucket });
+            return { name: bucket.bucket, arn: bucket.arn };
+        };
+
+        const layerBuckets = {} as Record<Layer, LakeBucket>;
+        for (const layer of LAYERS) {
+            layerBuckets[layer] = dataBucket(layer, { ...shared, ...(args.layers?.[layer] ?? {}) }, { [MARKERS.layer]: layer });
+        }
+        const queryResults = dataBucket("query-results", { ...shared, expireDays: args.queryResultsExpireDays ?? 30 }, { "lake:purpose": "athena-query-results" });
+
+        // Server access logs can't target an SSE-KMS bucket: S3 requires SSE-S3 here.
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-access-logs-encryption`,
+            { bucket: accessLogs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            { parent: this },
+        );
+        secureBucketBasics(`${name}-access-logs`, accessLogs, { ...shared, expireDays: args.accessLogsExpireDays ?? 365 }, { parent: this });
+        const logPolicy = new aws.s3.BucketPolicy(
+            `${name}-access-logs-policy`,
+            {
+                bucket: accessLogs.id,
+                policy: pulumi
+                    .all([accessLogs.arn, pulumi.all(logged.map((l) => l.bucket.arn))])
+                    .apply(([logArn, sources]) => JSON.stringify(accessLogBucketPolicy(logArn, args.accountId, sources))),
+            },
+            { parent: this },
+        );
+        for (const { purpose, bucket } of logged) {
+            new aws.s3.BucketLogging(
+                `${name}-${purpose}-logging`,
+                { bucket: bucket.id, targetBucket: accessLogs.id, targetPrefix: `${purpose}/` },
+                { parent: this, dependsOn: [logPolicy] },
+            );
+        }
+
+        this.kmsKeyArn = key.arn;
+        this.kmsKeyId = key.keyId;
+        this.kmsAliasName = alias.name;
+        this.layers = layerBuckets;
+        this.queryResults = queryResults;
+        this.accessLogs = { name: accessLogs.bucket, arn: accessLogs.arn };
+        this.registerOutputs({
+            kmsKeyArn: this.kmsKeyArn,
+            kmsAliasName: this.kmsAliasName,
+            layers: this.layers,
+            queryResults: this.queryResults,
+            accessLogs: this.accessLogs,
+        });
+    }
+}
+
+/** What every lake bucket gets: versioning, all four public access blocks, owner-enforced ownership, lifecycle. */
+function secureBucketBasics(name: string, bucket: aws.s3.Bucket, lifecycle: LifecycleArgs, opts: pulumi.CustomResourceOptions): void {
+    new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+    new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        opts,
+    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: lifecycleRules(lifecycle) }, opts);
+}

@@ -1,0 +1,46 @@
+import type * as aws from "@pulumi/aws";
+
+type Rule = aws.types.input.s3.BucketLifecycleConfigurationRule;
+
+export interface LifecycleArgs {
+    abortIncompleteUploadDays: number;
+    noncurrentVersionExpireDays: number;
+    transitionToIaDays?: number;
+    /** Moves to GLACIER_IR: instant retrieval, so Athena can still read it. */
+    transitionToGlacierDays?: number;
+    expireDays?: number;
+}
+
+/** Lifecycle rules for one bucket. Every bucket aborts incomplete uploads and expires old versions. */
+export function lifecycleRules(a: LifecycleArgs): Rule[] {
+    const everything = {};
+    const rules: Rule[] = [
+        {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: everything,
+            abortIncompleteMultipartUpload: { daysAfterInitiation: a.abortIncompleteUploadDays },
+        },
+        {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: everything,
+            noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionExpireDays },
+            expiration: a.expireDays === undefined ? { expiredObjectDeleteMarker: true } : undefined,
+        },
+    ];
+    const transitions = [
+        a.transitionToIaDays === undefined ? undefined : { days: a.transitionToIaDays, storageClass: "STANDARD_IA" },
+        a.transitionToGlacierDays === undefined ? undefined : { days: a.transitionToGlacierDays, storageClass: "GLACIER_IR" },
+    ].filter((t): t is { days: number; storageClass: string } => t !== undefined);
+    if (transitions.length || a.expireDays !== undefined) {
+        rules.push({
+            id: "tiering-and-expiry",
+            status: "Enabled",
+            filter: everything,
+            transitions: transitions.length ? transitions : undefined,
+            expiration: a.expireDays === undefined ? undefined : { days: a.expireDays },
+        });
+    }
+    return rules;
+}

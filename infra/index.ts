@@ -1,0 +1,10 @@
+/**
+ * The lake program. Config is read and validated first, so a bad setting fails before any resource is registered.
+ */
+import { readLakeConfig } from "./config";
+import { buildLake } from "./stack";
+
+const lake = buildLake(readLakeConfig());
+
+export const kmsKeyArn = lake.kmsKeyArn;
+export const bucketNames = lake.bucketNames;

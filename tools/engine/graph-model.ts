@@ -94,6 +94,8 @@ function isSatelliteType(token: string): boolean {
     );
 }
 
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 /** Whether a config resource's `bucket` input (the bucket's name/id) refers to bucket `b`. */
 function namesBucket(input: unknown, b: PlannedResource): boolean {
     if (typeof input !== "string" || input === "") return false;
@@ -311,8 +313,9 @@ export function buildGraphModel(plan: PlanResult, opts: GraphModelOptions = {}):
     const providersOmitted = resources.filter(isProvider).length;
     const drawnCount = visible.length;
     const title =
-        `${plan.project}/${plan.stack}: ${drawnCount} resources as ${nodes.length} nodes in ${clusters.length} clusters` +
-        (providersOmitted > 0 ? `; ${providersOmitted} provider resource${providersOmitted === 1 ? "" : "s"} not drawn` : "");
+        `${plan.project}/${plan.stack}: ${plural(drawnCount, "resource")} as ${plural(nodes.length, "node")} ` +
+        `in ${plural(clusters.length, "cluster")}` +
+        (providersOmitted > 0 ? `; ${plural(providersOmitted, "provider resource")} not drawn` : "");
 
     return { title, clusters, nodes, edges, resourceCount: drawnCount, providersOmitted };
 }

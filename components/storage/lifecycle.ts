@@ -26,7 +26,8 @@ export function lifecycleRules(a: LifecycleArgs): Rule[] {
             status: "Enabled",
             filter: everything,
             noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionExpireDays },
-            expiration: a.expireDays === undefined ? { expiredObjectDeleteMarker: true } : undefined,
+            // Without a days-based expiry, clean up delete markers left once all versions are gone.
+            ...(a.expireDays === undefined ? { expiration: { expiredObjectDeleteMarker: true } } : {}),
         },
     ];
     const transitions = [
@@ -38,8 +39,8 @@ export function lifecycleRules(a: LifecycleArgs): Rule[] {
             id: "tiering-and-expiry",
             status: "Enabled",
             filter: everything,
-            transitions: transitions.length ? transitions : undefined,
-            expiration: a.expireDays === undefined ? undefined : { days: a.expireDays },
+            ...(transitions.length ? { transitions } : {}),
+            ...(a.expireDays === undefined ? {} : { expiration: { days: a.expireDays } }),
         });
     }
     return rules;

@@ -1,0 +1,199 @@
+import { expect } from "chai";
+import * as path from "path";
+import { parseLakeConfig } from "../../infra/config";
+import { buildLake } from "../../infra/stack";
+import { Namer } from "../../infra/naming";
+import { LakeStorage, lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy, lifecycleRules } from "../../components/storage";
+import { loadProject } from "../../tools/engine/project";
+import { capture, Capture } from "../helpers/mocks";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const PURPOSES = ["bronze", "silver", "gold", "query-results", "access-logs"];
+const DATA = ["bronze", "silver", "gold", "query-results"];
+
+async function stackCapture(stack: "dev" | "prod"): Promise<Capture> {
+    const config = parseLakeConfig(loadProject(REPO, stack).config, { project: "lake-test", stack });
+    return capture(() => buildLake(config), { stack, mockEnv: { region: config.region, account: config.accountId } });
+}
+
+const policyOf = (r: { inputs: Record<string, any> }) => JSON.parse(r.inputs.policy);
+
+describe("LakeStorage", () => {
+    describe("dev stack", () => {
+        let c: Capture;
+        before(async () => (c = await stackCapture("dev")));
+
+        it("registers the component and exactly its children", () => {
+            const component = c.named("lake");
+            expect(component.type).to.equal("lake:storage:LakeStorage");
+            const children = c.resources.filter((r) => r.parent === component.urn);
+            const count = (t: string) => children.filter((r) => r.type === t).length;
+            expect(children).to.have.length(41);
+            expect(count("aws:kms/key:Key")).to.equal(1);
+            expect(count("aws:kms/alias:Alias")).to.equal(1);
+            expect(count("aws:s3/bucket:Bucket")).to.equal(5);
+            for (const t of ["bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketVersioning:BucketVersioning", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
+                expect(count(`aws:s3/${t}`), t).to.equal(5);
+            }
+            expect(count("aws:s3/bucketLogging:BucketLogging")).to.equal(4);
+        });
+
+        it("uses the pinned provider with default tags on everything", () => {
+            const provider = c.named("lake-aws");
+            expect(provider.type).to.equal("pulumi:providers:aws");
+            expect(provider.inputs.region).to.equal("eu-west-1");
+            expect(JSON.parse(provider.inputs.allowedAccountIds)).to.deep.equal(["111111111111"]);
+            expect(JSON.parse(provider.inputs.defaultTags)).to.deep.equal({
+                tags: {
+                    owner: "data-platform@acme.example",
+                    "cost-center": "cc-1234",
+                    "data-classification": "internal",
+                    environment: "dev",
+                    "managed-by": "pulumi",
+                    "pulumi-project": "lake-test",
+                    "pulumi-stack": "dev",
+                },
+            });
+            expect(c.named("lake").provider).to.equal("");
+            expect(c.named("lake-bronze").provider).to.match(/::lake-aws::/);
+        });
+
+        it("names buckets deterministically and tags the layer marker", () => {
+            for (const p of PURPOSES) expect(c.named(`lake-${p}`).inputs.bucket).to.equal(`acme-lake-dev-${p}-111111111111`);
+            expect(c.named("lake-gold").inputs.tags).to.deep.equal({ "lake:layer": "gold" });
+            expect(c.named("lake-query-results").inputs.tags).to.deep.equal({ "lake:purpose": "athena-query-results" });
+        });
+
+        it("creates a rotating customer-managed key with the least-privilege key policy", () => {
+            const key = c.named("lake-key");
+            expect(key.inputs.enableKeyRotation).to.equal(true);
+            expect(key.inputs.deletionWindowInDays).to.equal(7);
+            expect(policyOf(key)).to.deep.equal(lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", platformRolePrefix: "acme-lake-dev-" }));
+            expect(c.named("lake-key-alias").inputs.name).to.equal("alias/acme-lake-dev-lake");
+        });
+
+        it("encrypts data buckets with SSE-KMS and bucket keys, the log bucket with SSE-S3", () => {
+            const keyArn = "arn:aws:kms:eu-west-1:111111111111:key/";
+            for (const p of DATA) {
+                const rule = c.named(`lake-${p}-encryption`).inputs.rules[0];
+                expect(rule.bucketKeyEnabled).to.equal(true);
+                expect(rule.applyServerSideEncryptionByDefault.sseAlgorithm).to.equal("aws:kms");
+                expect(rule.applyServerSideEncryptionByDefault.kmsMasterKeyId).to.contain(keyArn);
+            }
+            expect(c.named("lake-access-logs-encryption").inputs.rules).to.deep.equal([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        });
+
+        it("versions, blocks public access and enforces bucket-owner ownership on every bucket", () => {
+            for (const p of PURPOSES) {
+                expect(c.named(`lake-${p}-versioning`).inputs.versioningConfiguration).to.deep.equal({ status: "Enabled" });
+                const pab = c.named(`lake-${p}-public-access`).inputs;
+                expect([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets]).to.deep.equal([true, true, true, true]);
+                expect(c.named(`lake-${p}-ownership`).inputs.rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
+            }
+        });
+
+        it("denies non-TLS requests and uploads not encrypted with the lake key", () => {
+            const bucketArn = "arn:aws:s3:::acme-lake-dev-silver-111111111111";
+            const doc = policyOf(c.named("lake-silver-policy"));
+            const keyArn = doc.Statement.find((s: any) => s.Sid === "DenyUploadsWithOtherKmsKeys").Condition.StringNotEqualsIfExists["s3:x-amz-server-side-encryption-aws-kms-key-id"];
+            expect(keyArn).to.match(/^arn:aws:kms:eu-west-1:111111111111:key\//);
+            expect(doc).to.deep.equal(dataBucketPolicy(bucketArn, keyArn));
+            expect(doc.Statement.map((s: any) => s.Sid)).to.deep.equal(["DenyInsecureTransport", "DenyTlsOlderThan12", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKmsKeys"]);
+        });
+
+        it("lets only S3 logging from the lake buckets write access logs", () => {
+            const doc = policyOf(c.named("lake-access-logs-policy"));
+            expect(doc).to.deep.equal(
+                accessLogBucketPolicy("arn:aws:s3:::acme-lake-dev-access-logs-111111111111", "111111111111", DATA.map((p) => `arn:aws:s3:::acme-lake-dev-${p}-111111111111`)),
+            );
+            for (const p of DATA) {
+                const logging = c.named(`lake-${p}-logging`);
+                expect(logging.inputs.targetPrefix).to.equal(`${p}/`);
+                expect(logging.inputs.targetBucket).to.equal(c.named("lake-access-logs").inputs.bucket);
+                expect(logging.dependencies).to.include(c.named("lake-access-logs-policy").urn);
+            }
+        });
+
+        it("applies the dev lifecycle from config", () => {
+            const rules = (p: string) => c.named(`lake-${p}-lifecycle`).inputs.rules;
+            expect(rules("bronze")).to.deep.equal(lifecycleRules({ abortIncompleteUploadDays: 3, noncurrentVersionExpireDays: 7, transitionToIaDays: 30, expireDays: 90 }));
+            expect(rules("bronze")[2]).to.deep.equal({
+                id: "tiering-and-expiry",
+                status: "Enabled",
+                filter: {},
+                transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+                expiration: { days: 90 },
+            });
+            expect(rules("query-results")[2].expiration).to.deep.equal({ days: 7 });
+            expect(rules("access-logs")[2].expiration).to.deep.equal({ days: 30 });
+            expect(rules("gold")[0]).to.deep.equal({ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 3 } });
+        });
+
+        it("lets dev destroy data: force-destroyable, not protected", () => {
+            for (const p of PURPOSES) {
+                const b = c.named(`lake-${p}`);
+                expect([b.inputs.forceDestroy, b.protect, b.retainOnDelete]).to.deep.equal([true, false, false]);
+            }
+        });
+    });
+
+    describe("prod stack", () => {
+        let c: Capture;
+        before(async () => (c = await stackCapture("prod")));
+
+        it("protects and retains every data bucket and the key", () => {
+            for (const name of [...PURPOSES.map((p) => `lake-${p}`), "lake-key"]) {
+                const r = c.named(name);
+                expect([r.protect, r.retainOnDelete], name).to.deep.equal([true, true]);
+            }
+        });
+        it("never force-destroys a bucket", () => {
+            for (const p of PURPOSES) expect(c.named(`lake-${p}`).inputs.forceDestroy).to.equal(false);
+        });
+        it("keeps the 30-day key deletion window and the prod lifecycle", () => {
+            expect(c.named("lake-key").inputs.deletionWindowInDays).to.equal(30);
+            expect(c.named("lake-bronze-lifecycle").inputs.rules[2].transitions).to.deep.equal([
+                { days: 30, storageClass: "STANDARD_IA" },
+                { days: 180, storageClass: "GLACIER_IR" },
+            ]);
+        });
+        it("names prod buckets in the prod account", () => {
+            expect(c.named("lake-gold").inputs.bucket).to.equal("acme-lake-prod-gold-222222222222");
+        });
+    });
+
+    describe("LakeStorageArgs defaults (one test per documented default)", () => {
+        let c: Capture;
+        before(async () => {
+            c = await capture(() => new LakeStorage("s", { namer: new Namer({ prefix: "t", environment: "dev", accountId: "111111111111" }), accountId: "111111111111", region: "eu-west-1" }));
+        });
+        const rules = (p: string) => c.named(`s-${p}-lifecycle`).inputs.rules;
+
+        it("layers: data is kept forever in STANDARD (no tiering rule)", () => expect(rules("gold")).to.have.length(2));
+        it("noncurrentVersionExpireDays: 30", () => expect(rules("silver")[1].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 30 }));
+        it("abortIncompleteUploadDays: 7", () => expect(rules("bronze")[0].abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 7 }));
+        it("queryResultsExpireDays: 30", () => expect(rules("query-results")[2].expiration).to.deep.equal({ days: 30 }));
+        it("accessLogsExpireDays: 365", () => expect(rules("access-logs")[2].expiration).to.deep.equal({ days: 365 }));
+        it("kmsKeyDeletionWindowDays: 30", () => expect(c.named("s-key").inputs.deletionWindowInDays).to.equal(30));
+        it("forceDestroy: false", () => expect(c.named("s-bronze").inputs.forceDestroy).to.equal(false));
+        it("protectData: false", () => expect([c.named("s-bronze").protect, c.named("s-key").retainOnDelete]).to.deep.equal([false, false]));
+    });
+
+    describe("key policy", () => {
+        const doc = lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", platformRolePrefix: "acme-lake-dev-" });
+        it("gives the account administration but no direct data use", () => {
+            const admin = doc.Statement[0] as any;
+            expect(admin.Action).to.not.include("kms:Decrypt");
+            expect(admin.Action.some((a: string) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).to.equal(false);
+        });
+        it("allows data use only through S3, Glue, Athena, Firehose, Kinesis and Redshift in the region", () => {
+            const via = (doc.Statement[1] as any).Condition.StringEquals["kms:ViaService"];
+            expect(via).to.deep.equal(["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless"].map((s) => `${s}.eu-west-1.amazonaws.com`));
+        });
+        it("allows CloudWatch Logs only for this account's log groups", () => {
+            const logs = doc.Statement[4] as any;
+            expect(logs.Principal).to.deep.equal({ Service: "logs.eu-west-1.amazonaws.com" });
+            expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal("arn:aws:logs:eu-west-1:111111111111:*");
+        });
+    });
+});

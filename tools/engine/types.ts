@@ -26,6 +26,8 @@ export interface PlannedResource {
     ignoreChanges?: string[];
     aliases?: string[];
     additionalSecretOutputs?: string[];
+    /** true for resources read with `.get()` (not managed by the stack, not analyzed). */
+    external?: boolean;
     /** Where the program declared it, when captured (file URI, 1-based line and column). */
     sourcePosition?: { uri: string; line: number; column: number };
 }

@@ -1,0 +1,27 @@
+/** What the parent (../plan.ts) and the child runner exchange. */
+import type { PlanResult } from "../types";
+
+export interface RunnerOptions {
+    /** Absolute program directory (holds Pulumi.yaml). */
+    programDir: string;
+    /** Absolute path of the program entry (file or directory). */
+    main: string;
+    project: string;
+    stack: string;
+    organization: string;
+    /** aws:region from the stack config; mock ARNs use it. */
+    region: string;
+    /** Where the child writes its RunnerResult as JSON. */
+    resultFile: string;
+    /** Capture the program file and line that declared each resource (costs a stack trace per resource). */
+    sourcePositions: boolean;
+    verbose: boolean;
+}
+
+export type RunnerResult =
+    | { ok: true; plan: PlanResult; loadMs: number; warnings: string[]; maxRssKb: number }
+    | {
+          ok: false;
+          error: { kind: "program" | "engine"; message: string; detail?: string };
+          maxRssKb: number;
+      };

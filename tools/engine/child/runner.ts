@@ -1,0 +1,155 @@
+/**
+ * Child-process entry of `plan`: runs one Pulumi program under an in-process resource monitor and
+ * writes what it registered to a result file. Started by ../plan.ts as
+ * `node --require tsx/cjs runner.ts <options-json>`, with PULUMI_CONFIG and NODE_PATH already set.
+ *
+ * Why a child: the Pulumi runtime keeps global state (one stack per process), programs may call
+ * process.exit, and the parent needs a clean RSS figure per run.
+ */
+import * as fs from "fs";
+import { createRequire } from "module";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { FastMonitor } from "./monitor";
+import type { RunnerOptions, RunnerResult } from "./protocol";
+
+const options: RunnerOptions = JSON.parse(process.argv[2]);
+const started = Date.now();
+// Stack capture is the runtime's largest fixed cost per resource; keep just enough for error locations.
+Error.stackTraceLimit = options.verbose ? 50 : 12;
+
+// Resolve the Pulumi SDK the way the program will (its own node_modules first, then NODE_PATH).
+const programRequire = createRequire(path.join(options.programDir, "__pulumi_program__.js"));
+const sdkRequire = createRequire(programRequire.resolve("@pulumi/pulumi/package.json"));
+
+function write(result: RunnerResult): void {
+    fs.writeFileSync(options.resultFile, JSON.stringify(result));
+}
+
+function firstProgramFrame(stack: string | undefined): string | undefined {
+    for (const line of (stack ?? "").split("\n").slice(1)) {
+        const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
+        if (m && m[1].replace("file://", "").startsWith(options.programDir) && !m[1].includes("/node_modules/")) {
+            return `${path.relative(options.programDir, m[1].replace("file://", ""))}:${m[2]}:${m[3]}`;
+        }
+    }
+    return undefined;
+}
+
+let failure: RunnerResult | undefined;
+let monitor: FastMonitor | undefined;
+
+/** One clean message per failure, like the Pulumi CLI's uncaught handler: no stack unless --verbose. */
+function describe(err: unknown): { message: string; detail?: string } {
+    if (!(err instanceof Error)) return { message: `Running program '${options.main}' failed: ${String(err)}` };
+    const name = (err as any).__pulumiRunError || err.name === "RunError" || err.name === "ConfigMissingError";
+    if (name || (err as any).__pulumiResourceError) {
+        return { message: err.message.split("\n")[0], detail: options.verbose ? err.stack : undefined };
+    }
+    const where = firstProgramFrame(err.stack);
+    return {
+        message:
+            `Running program '${path.relative(options.programDir, options.main) || options.main}' failed with an ` +
+            `unhandled exception:\n${err.name}: ${err.message}${where ? `\n    at ${where}` : ""}`,
+        detail: options.verbose ? err.stack : undefined,
+    };
+}
+
+function fail(err: unknown): void {
+    if (failure) return;
+    // A duplicate URN surfaces as a rejected registration; the monitor's own message is the real cause.
+    const duplicate = monitor?.errors[0];
+    failure = {
+        ok: false,
+        error: duplicate ? { kind: "engine", message: duplicate } : { kind: "program", ...describe(err) },
+        maxRssKb: process.resourceUsage().maxRSS,
+    };
+}
+
+function installFastPaths(): void {
+    // debuggablePromise wraps every runtime promise twice and captures a stack for leak reports;
+    // the offline run has no use for either.
+    const debuggable = sdkRequire("./runtime/debuggable");
+    debuggable.debuggablePromise = (p: Promise<unknown>) => p;
+    // Everything stays in-process, so Struct conversion can hand the JS object straight through.
+    const gstruct = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+    const Struct = gstruct.Struct;
+    Struct.fromJavaScript = (value: Record<string, unknown>) => {
+        const s = new Struct();
+        s.toJavaScript = () => value;
+        return s;
+    };
+    // Source positions: only when asked (SARIF), and only the first frame inside the program.
+    const { Resource } = sdkRequire("./resource");
+    Resource.stackTrace = () => {
+        if (!options.sourcePositions) return [];
+        const saved = Error.stackTraceLimit;
+        Error.stackTraceLimit = 30;
+        const stack = new Error().stack;
+        Error.stackTraceLimit = saved;
+        const where = firstProgramFrame(stack);
+        if (!where) return [];
+        const [file, line, column] = where.split(/:(?=\d+(?::\d+)?$)/);
+        return [{ uri: pathToFileURL(path.join(options.programDir, file)).toString(), line: Number(line), column: Number(column) }];
+    };
+}
+
+async function main(): Promise<void> {
+    installFastPaths();
+    const settings = sdkRequire("./runtime/settings");
+    const state = sdkRequire("./runtime/state");
+    const stackModule = sdkRequire("./runtime/stack");
+    const errors = sdkRequire("./errors");
+    monitor = new FastMonitor(options, () => settings.getStack(), () => settings.getProject());
+    settings.setMockOptions(monitor, options.project, options.stack, false, options.organization);
+    process.on("uncaughtException", fail);
+    process.on("unhandledRejection", fail);
+    const markError = (err: unknown) => {
+        if (errors.RunError.isInstance(err)) (err as any).__pulumiRunError = true;
+        if (errors.ResourceError.isInstance(err)) (err as any).__pulumiResourceError = true;
+        return err;
+    };
+    process.chdir(options.programDir);
+    const loadStarted = Date.now();
+    let loadMs = 0;
+    let outputs: Record<string, unknown> = {};
+    try {
+        outputs = await stackModule.runInPulumiStack(async () => {
+            const exported = programRequire(options.main);
+            loadMs = Date.now() - loadStarted;
+            return exported instanceof Function ? await exported() : exported;
+        });
+        await settings.waitForRPCs();
+    } catch (err) {
+        fail(markError(err));
+    }
+    if (!failure && monitor.errors.length > 0) fail(new Error(monitor.errors[0]));
+    // Let late rejections from apply callbacks arrive before deciding.
+    await new Promise((resolve) => setImmediate(resolve));
+    state.getStore().terminated = true;
+    if (failure) {
+        write(failure);
+        process.exit(2);
+    }
+    write({
+        ok: true,
+        plan: {
+            project: options.project,
+            stack: options.stack,
+            resources: monitor.resources(),
+            outputs: (JSON.parse(JSON.stringify(outputs ?? {}, (_k, v) => (typeof v === "bigint" ? String(v) : v))) ??
+                {}) as Record<string, unknown>,
+            durationMs: Date.now() - started,
+        },
+        loadMs,
+        warnings: monitor.warnings,
+        maxRssKb: process.resourceUsage().maxRSS,
+    });
+    process.exit(0);
+}
+
+main().catch((err) => {
+    fail(err);
+    write(failure!);
+    process.exit(2);
+});

@@ -1,0 +1,130 @@
+/**
+ * The offline engine: `plan`, `check` and `graph` without the Pulumi CLI, a provider plugin or cloud
+ * credentials. Exit codes: 0 ok / no mandatory violation, 1 mandatory violations, 2 program, config
+ * or pack error.
+ */
+import { Command, Option } from "commander";
+import * as fs from "fs";
+import * as path from "path";
+import { runCheck } from "./check";
+import { EngineError } from "./errors";
+import { REPO_ROOT, runPlan } from "./plan";
+import { loadProject } from "./project";
+import { createProgress } from "./progress";
+import { checkJson, countByLevel, renderCheckMarkdown, renderCheckText } from "./reports/check";
+import { planJson, renderPlanText } from "./reports/plan-text";
+import { renderSarif } from "./reports/sarif";
+import type { PlanResult } from "./types";
+
+let verbose = false;
+
+function emit(text: string, out?: string): void {
+    if (out) {
+        fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+        fs.writeFileSync(out, text);
+    } else {
+        process.stdout.write(text);
+    }
+}
+
+function warn(warnings: string[]): void {
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+}
+
+const program = new Command("engine")
+    .description("Offline Pulumi plan and CrossGuard policy check (no Pulumi CLI, no cloud credentials)")
+    .option("--verbose", "show stack traces of program and pack errors", false)
+    .showHelpAfterError()
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+    .command("plan")
+    .description("run the program under mocks and print its resource tree")
+    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
+    .option("--stack <name>", "stack name (config from Pulumi.<stack>.yaml)", "dev")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--out <file>", "write the output to a file instead of stdout")
+    .action(async (opts) => {
+        const progress = createProgress();
+        progress.step("running program");
+        const run = await runPlan({ programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
+        warn(run.warnings);
+        emit(opts.format === "json" ? JSON.stringify(planJson(run.plan), null, 2) + "\n" : renderPlanText(run.plan), opts.out);
+    });
+
+program
+    .command("check")
+    .description("plan, then evaluate the policy packs exactly as `pulumi preview --policy-pack` would")
+    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
+    .option("--stack <name>", "stack name", "dev")
+    .option("--policy-pack <dir>", "policy pack directory (repeatable; default: every pack under policies/)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--policy-config <file>", "policy pack config JSON (default: policies/config/<stack>.json when it exists)")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "markdown", "sarif"]).default("text"))
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .action(async (opts) => {
+        const progress = createProgress();
+        const result = await runCheck({
+            programDir: opts.program,
+            stack: opts.stack,
+            policyPacks: opts.policyPack,
+            policyConfig: opts.policyConfig,
+            sourcePositions: opts.format === "sarif",
+            verbose,
+            progress,
+        }).finally(() => progress.done());
+        warn(result.run.warnings);
+        let text: string;
+        switch (opts.format) {
+            case "json":
+                text = JSON.stringify(checkJson(result), null, 2) + "\n";
+                break;
+            case "markdown":
+                text = renderCheckMarkdown(result);
+                break;
+            case "sarif": {
+                const programDir = path.resolve(opts.program);
+                const inRepo = !path.relative(REPO_ROOT, programDir).startsWith("..");
+                const main = loadProject(programDir, opts.stack).main;
+                text = JSON.stringify(renderSarif(result, inRepo ? REPO_ROOT : programDir, main), null, 2) + "\n";
+                break;
+            }
+            default:
+                text = renderCheckText(result);
+        }
+        emit(text, opts.out);
+        if (countByLevel(result.violations).mandatory > 0) process.exitCode = 1;
+    });
+
+program
+    .command("graph")
+    .description("render the resource graph of a plan as Mermaid (default) or SVG")
+    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
+    .option("--stack <name>", "stack name", "dev")
+    .option("--out <file>", "FILE.svg or FILE.mmd; Mermaid to stdout when omitted")
+    .action(async (opts) => {
+        const format = opts.out && opts.out.toLowerCase().endsWith(".svg") ? "svg" : "mmd";
+        const progress = createProgress();
+        progress.step("running program");
+        const run = await runPlan({ programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
+        warn(run.warnings);
+        // graph.ts is written separately; loaded lazily so plan/check never depend on the renderer.
+        const { renderGraph } = require("./graph") as {
+            renderGraph(plan: PlanResult, opts: { format: "svg" | "mmd" }): Promise<string>;
+        };
+        emit(await renderGraph(run.plan, { format }), opts.out);
+    });
+
+program.hook("preAction", (cmd) => {
+    verbose = Boolean(cmd.opts().verbose);
+});
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+    if (err instanceof EngineError) {
+        process.stderr.write(`${err.message}\n`);
+        if (verbose && err.detail) process.stderr.write(`${err.detail}\n`);
+        process.exit(err.exitCode);
+    }
+    process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (verbose) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+    process.exit(2);
+});

@@ -1,0 +1,104 @@
+/**
+ * `plan`: runs a Pulumi program in a child process under the in-process monitor (child/runner.ts) and
+ * returns what it registered. Failures of the program come back as EngineError (exit 2).
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineError } from "./errors";
+import { loadProject } from "./project";
+import type { RunnerOptions, RunnerResult } from "./child/protocol";
+import type { PlanResult } from "./types";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
+
+export interface PlanOptions {
+    /** Directory holding Pulumi.yaml. @default the repository root */
+    programDir?: string;
+    /** @default "dev" */
+    stack?: string;
+    /** Record the program file/line of each resource (for SARIF). @default false */
+    sourcePositions?: boolean;
+    verbose?: boolean;
+    /** Where the program's own output goes. @default process.stderr */
+    log?: NodeJS.WritableStream;
+}
+
+export interface PlanRun {
+    plan: PlanResult;
+    warnings: string[];
+    /** Child-process figures: module load time of the program and peak RSS. */
+    loadMs: number;
+    maxRssKb: number;
+    wallMs: number;
+}
+
+/** tsx's require hook: TypeScript programs load through esbuild, not tsc. */
+function tsxHook(): string {
+    return require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
+}
+
+export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
+    const started = Date.now();
+    const project = loadProject(opts.programDir ?? REPO_ROOT, opts.stack ?? "dev");
+    const resultFile = path.join(
+        fs.mkdtempSync(path.join(os.tmpdir(), "lake-plan-")),
+        "result.json",
+    );
+    const runner: RunnerOptions = {
+        programDir: project.dir,
+        main: project.main,
+        project: project.name,
+        stack: project.stack,
+        organization: "organization",
+        region: project.region,
+        resultFile,
+        sourcePositions: opts.sourcePositions ?? false,
+        verbose: opts.verbose ?? false,
+    };
+    // Programs outside this repo have no node_modules: let @pulumi/* resolve from ours.
+    const nodePath = [REPO_NODE_MODULES, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_PATH: nodePath,
+        PULUMI_CONFIG: JSON.stringify(project.config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(project.secretKeys),
+        PULUMI_NODEJS_PROJECT: project.name,
+        PULUMI_NODEJS_STACK: project.stack,
+        PULUMI_NODEJS_ORGANIZATION: runner.organization,
+        PULUMI_NODEJS_DRY_RUN: "false",
+    };
+    const log = opts.log ?? process.stderr;
+    const child = spawn(process.execPath, ["--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
+        cwd: project.dir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (chunk) => log.write(chunk));
+    child.stderr.on("data", (chunk) => log.write(chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", resolve);
+    });
+    let result: RunnerResult;
+    try {
+        result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
+    } catch {
+        throw new EngineError(`program ${project.main} exited with code ${code} before reporting a result`);
+    } finally {
+        fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
+    }
+    if (!result.ok) {
+        const prefix = result.error.kind === "engine" ? "error: " : "error: ";
+        throw new EngineError(prefix + result.error.message, 2, result.error.detail);
+    }
+    return {
+        plan: result.plan,
+        warnings: [...project.warnings, ...result.warnings],
+        loadMs: result.loadMs,
+        maxRssKb: result.maxRssKb,
+        wallMs: Date.now() - started,
+    };
+}

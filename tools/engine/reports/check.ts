@@ -1,0 +1,104 @@
+/** `check` renderers: text for people, JSON for machines (stable contract), Markdown for PR comments. */
+import * as path from "path";
+import type { CheckResult } from "../check";
+import type { Violation } from "../types";
+import { planJson } from "./plan-text";
+
+export interface CheckJson {
+    stack: string;
+    resources: { urn: string; type: string; name: string; parent: string | null }[];
+    violations: { pack: string; policy: string; level: Violation["level"]; message: string; urn: string | null }[];
+    summary: { resources: number; packs: { name: string; version: string; policies: number }[]; mandatory: number; advisory: number; remediate: number };
+}
+
+export function countByLevel(violations: Violation[]): Record<Violation["level"], number> {
+    const counts = { mandatory: 0, advisory: 0, remediate: 0 };
+    for (const v of violations) counts[v.level]++;
+    return counts;
+}
+
+export function checkJson(result: CheckResult): CheckJson {
+    return {
+        ...planJson(result.run.plan),
+        violations: result.violations.map((v) => ({ pack: v.pack, policy: v.policy, level: v.level, message: v.message, urn: v.urn })),
+        summary: {
+            resources: result.run.plan.resources.length,
+            packs: result.packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies.length })),
+            ...countByLevel(result.violations),
+        },
+    };
+}
+
+/** The fix hint a policy message ends with ("...; fix: do X."), else the pack's remediation steps. */
+export function fixHint(v: Violation, result?: CheckResult): string {
+    const m = /(?:^|[.;:]\s+)(?:fix|to fix(?: this)?|remediation)\s*[:-]\s*(.+)$/i.exec(v.message);
+    if (m) return m[1].trim();
+    const steps = result?.packs.find((p) => p.name === v.pack)?.policies.find((p) => p.name === v.policy)?.remediationSteps;
+    return steps?.trim() ?? "";
+}
+
+/** `aws:s3/bucket:Bucket::silver` from a URN; "stack" when there is none. */
+export function resourceLabel(urn: string | null): string {
+    if (!urn) return "(stack)";
+    const parts = urn.split("::");
+    return `${parts[2].split("$").pop()}::${parts[3]}`;
+}
+
+export function renderCheckText(result: CheckResult): string {
+    const { plan } = result.run;
+    const counts = countByLevel(result.violations);
+    const lines = [
+        `Policy check of ${plan.project} (${plan.stack}): ${plan.resources.length} resources, ` +
+            `${result.packs.map((p) => `${p.name}@${p.version}`).join(", ")}`,
+        "",
+    ];
+    for (const level of ["mandatory", "remediate", "advisory"] as const) {
+        const group = result.violations.filter((v) => v.level === level);
+        if (group.length === 0) continue;
+        lines.push(`${level} (${group.length}):`);
+        for (const v of group) {
+            lines.push(`  [${level}] ${v.pack}/${v.policy}  ${resourceLabel(v.urn)}`, `      ${v.message.replace(/\n/g, "\n      ")}`);
+        }
+        lines.push("");
+    }
+    lines.push(
+        result.violations.length === 0
+            ? "No policy violations."
+            : `Violations: ${counts.mandatory} mandatory, ${counts.advisory} advisory, ${counts.remediate} remediated.`,
+        counts.mandatory > 0 ? "Result: FAILED (mandatory violations)" : "Result: passed",
+    );
+    return lines.join("\n") + "\n";
+}
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+
+export function renderCheckMarkdown(result: CheckResult): string {
+    const { plan } = result.run;
+    const counts = countByLevel(result.violations);
+    const status = counts.mandatory > 0 ? "❌ **Policy check failed**" : "✅ **Policy check passed**";
+    const lines = [
+        `### ${status}: \`${plan.project}\` / \`${plan.stack}\``,
+        "",
+        `${plan.resources.length} resources checked by ${result.packs.map((p) => `\`${p.name}@${p.version}\``).join(", ")}.`,
+        "",
+        "| Level | Count |",
+        "| --- | ---: |",
+        `| mandatory | ${counts.mandatory} |`,
+        `| advisory | ${counts.advisory} |`,
+        `| remediate | ${counts.remediate} |`,
+        "",
+    ];
+    if (result.violations.length > 0) {
+        lines.push("| Level | Policy | Resource | Message | Fix |", "| --- | --- | --- | --- | --- |");
+        for (const v of result.violations) {
+            const where = v.urn ? `\`${cell(resourceLabel(v.urn))}\`` : "_stack_";
+            lines.push(`| ${v.level} | \`${v.pack}/${v.policy}\` | ${where} | ${cell(v.message)} | ${cell(fixHint(v, result))} |`);
+        }
+        lines.push("");
+    }
+    if (result.policyConfigFile) lines.push(`<sub>Policy config: \`${path.basename(result.policyConfigFile)}\`. Evaluated offline with mocked provider outputs.</sub>`);
+    else lines.push("<sub>Evaluated offline with mocked provider outputs.</sub>");
+    return lines.join("\n") + "\n";
+}

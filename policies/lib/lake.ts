@@ -29,9 +29,20 @@ export function tableLayer(
     return detectLayer(markers, names, patterns);
 }
 
-/** Tags as the resource declares them plus its provider's `defaultTags` (the provider's tags lose). */
+/**
+ * Tags as the resource declares them plus its provider's `defaultTags` (the resource's win, as in
+ * AWS). The engine JSON-encodes non-string provider inputs, so `defaultTags` may arrive as a string.
+ */
 export function effectiveTags(r: { props: unknown; provider?: { props: unknown } }): Record<string, string> {
-    return { ...stringMap(r.provider?.props, "defaultTags", "tags"), ...stringMap(r.props, "tags") };
+    let defaults: unknown = peek(r.provider?.props, "defaultTags");
+    if (typeof defaults === "string") {
+        try {
+            defaults = JSON.parse(defaults);
+        } catch {
+            defaults = undefined;
+        }
+    }
+    return { ...stringMap(defaults, "tags"), ...stringMap(r.props, "tags") };
 }
 
 /**

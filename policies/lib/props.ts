@@ -10,7 +10,8 @@
 export const UNKNOWN: unique symbol = Symbol("unknown");
 export type Peeked = unknown;
 
-function isUnknownError(e: unknown): boolean {
+/** True for the proxy's UnknownValueError (thrown when a rule touches a computed value). */
+export function isUnknownError(e: unknown): boolean {
     return e instanceof Error && e.constructor?.name === "UnknownValueError";
 }
 

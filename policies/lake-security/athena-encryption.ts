@@ -1,0 +1,57 @@
+import { PolicyConfigSchema, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import * as aws from "@pulumi/aws";
+import { cfg } from "../lib/config";
+import { cmkAt, requireCmkSchema } from "../lib/kms";
+import { bool, peek, str, subject, UNKNOWN } from "../lib/props";
+
+export interface AthenaEncryptionConfig {
+    requireCustomerManagedKey: boolean;
+}
+
+const configSchema: PolicyConfigSchema = {
+    properties: { requireCustomerManagedKey: requireCmkSchema(true, "Athena query results") },
+};
+
+const FIX =
+    'set configuration.resultConfiguration.encryptionConfiguration = { encryptionOption: "SSE_KMS", kmsKeyArn: <your aws.kms.Key>.arn } and leave configuration.enforceWorkgroupConfiguration true';
+
+/**
+ * Athena workgroups encrypt query results with KMS and enforce the workgroup configuration, so a
+ * client can't override the result location or encryption. Managed query results with a KMS key
+ * count as encrypted too.
+ */
+export const athenaWorkgroupEncryption: ResourceValidationPolicy = {
+    name: "athena-workgroup-encryption",
+    description:
+        "Athena workgroups encrypt query results with SSE_KMS or CSE_KMS (customer-managed key) and enforce the workgroup configuration on clients.",
+    severity: "high",
+    tags: ["security", "encryption", "athena"],
+    configSchema,
+    remediationSteps: FIX,
+    validateResource: validateResourceOfType(aws.athena.Workgroup, (_wg, args, report) => {
+        const { requireCustomerManagedKey } = cfg<AthenaEncryptionConfig>(args, configSchema);
+        const conf = peek(args.props, "configuration");
+        if (conf === UNKNOWN) return;
+        if (bool(conf, "enforceWorkgroupConfiguration") === false) {
+            report(`${subject(args)}: configuration.enforceWorkgroupConfiguration is false, so clients can override result encryption and location. Fix: set it to true (the default).`);
+        }
+        if (bool(conf, "managedQueryResultsConfiguration", "enabled") === true) {
+            const key = cmkAt(conf, "managedQueryResultsConfiguration", "encryptionConfiguration", "kmsKey");
+            if (key && requireCustomerManagedKey) {
+                report(`${subject(args)} uses managed query results, but managedQueryResultsConfiguration.encryptionConfiguration.kmsKey: ${key}. Fix: set kmsKey to a customer-managed key's ARN.`);
+            }
+            return;
+        }
+        const enc = peek(conf, "resultConfiguration", "encryptionConfiguration");
+        if (enc === UNKNOWN) return;
+        const option = str(enc, "encryptionOption");
+        if (option !== "SSE_KMS" && option !== "CSE_KMS") {
+            report(`${subject(args)}: configuration.resultConfiguration.encryptionConfiguration.encryptionOption is ${option === undefined ? "not set (results unencrypted)" : `"${option}"`}. Fix: ${FIX}.`);
+            return;
+        }
+        const key = cmkAt(enc, "kmsKeyArn");
+        if (key && requireCustomerManagedKey) {
+            report(`${subject(args)} encrypts results with ${option}, but resultConfiguration.encryptionConfiguration.kmsKeyArn: ${key}. Fix: set kmsKeyArn to a customer-managed key's ARN.`);
+        }
+    }),
+};

@@ -1,0 +1,63 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { cmkAt } from "../lib/kms";
+import { list, peek, subject, UNKNOWN } from "../lib/props";
+import { configsOf, ofType } from "../lib/stack";
+import { BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
+
+const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+const FIX =
+    'add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: <your aws.kms.Key>.arn }, bucketKeyEnabled: true }]';
+
+/** Problems of one encryption rule (`rules[i]` or the deprecated inline `rule`), or [] when it is SSE-KMS with a CMK. */
+function ruleProblems(rule: unknown, field: string): string[] {
+    const algo = peek(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm");
+    if (algo === UNKNOWN) return [];
+    if (typeof algo !== "string" || !KMS_ALGORITHMS.includes(algo)) {
+        return [`${field}.applyServerSideEncryptionByDefault.sseAlgorithm is ${algo === undefined ? "not set" : `"${algo}"`}, not "aws:kms"`];
+    }
+    const key = cmkAt(rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId");
+    return key ? [`${field}.applyServerSideEncryptionByDefault.kmsMasterKeyId: ${key}`] : [];
+}
+
+function sseConfigProblems(c: PolicyResource): string[] {
+    const rules = list(c.props, "rules");
+    if (rules.length === 0) return peek(c.props, "rules") === UNKNOWN ? [] : ["it has no rules"];
+    return rules.flatMap((r, i) => ruleProblems(r, `rules[${i}]`));
+}
+
+/**
+ * Every bucket is encrypted with SSE-KMS under a customer-managed key. With @pulumi/aws v7 the
+ * encryption is a separate BucketServerSideEncryptionConfiguration resource (or its deprecated V2
+ * alias), so this is a stack policy: a bucket with no matching configuration in the stack is a
+ * violation (matching rules: policies/lib/stack.ts). The deprecated inline
+ * `serverSideEncryptionConfiguration` on the bucket is judged the same way.
+ */
+export const s3BucketKmsEncryption: StackValidationPolicy = {
+    name: "s3-bucket-kms-encryption",
+    description:
+        "S3 buckets have a server-side encryption configuration using SSE-KMS with a customer-managed KMS key (not AES256, not aws/s3).",
+    severity: "high",
+    tags: ["security", "encryption", "s3"],
+    remediationSteps: FIX,
+    validateStack: (args, report) => {
+        const buckets = ofType(args.resources, BUCKET_TYPES);
+        const configs = ofType(args.resources, BUCKET_SSE_TYPES);
+        for (const c of configs) {
+            const problems = sseConfigProblems(c);
+            if (problems.length > 0) {
+                report(`${subject(c)}: ${problems.join("; ")}. Fix: set sseAlgorithm "aws:kms" and kmsMasterKeyId to a customer-managed key's ARN.`, c.urn);
+            }
+        }
+        for (const b of buckets) {
+            const inline = peek(b.props, "serverSideEncryptionConfiguration", "rule");
+            if (inline !== undefined && inline !== null) {
+                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule");
+                if (problems.length > 0) report(`${subject(b)}: ${problems.join("; ")}. Fix: ${FIX}.`, b.urn);
+                continue;
+            }
+            if (configsOf(b, configs, buckets).length === 0) {
+                report(`${subject(b)} has no server-side encryption configuration in this stack, so it gets the account default (SSE-S3, AES256). Fix: ${FIX}.`, b.urn);
+            }
+        }
+    },
+};

@@ -30,8 +30,9 @@ export type Projection =
 export interface PartitionProjection {
     /** One entry per partition key. */
     keys: Record<string, Projection>;
-    /** `storage.location.template`, e.g. `s3://bucket/prefix/dt=${dt}/`; defaults to the location + `key=${key}/` per key. */
-    locationTemplate: string;
+    /** `storage.location.template`, e.g. `s3://bucket/prefix/dt=${dt}/`; undefined: the location + `key=${key}/` per key
+     * (see `projectionParameters`, which fills it in once the bucket is known). */
+    locationTemplate?: string;
 }
 
 export interface Consumer {

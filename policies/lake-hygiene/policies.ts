@@ -1,0 +1,11 @@
+import type { Policies } from "@pulumi/policy";
+import { athenaBytesScannedCutoff } from "./athena-cutoff";
+import { prodDataProtection } from "./data-protection";
+import { requiredTags } from "./required-tags";
+
+export const packName = "lake-hygiene";
+export const description =
+    "Operational hygiene for the lake: required cost/ownership tags, Athena per-query scan cutoffs, delete protection for data in prod.";
+
+/** Importable without starting a policy server (index.ts does that). */
+export const policies: Policies = [requiredTags, athenaBytesScannedCutoff, prodDataProtection];

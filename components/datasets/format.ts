@@ -87,7 +87,7 @@ export function defaultLocationTemplate(location: string, keys: readonly string[
 
 /**
  * Athena partition projection table parameters (empty when the dataset has none). The location template is the
- * dataset's own when written, else derived from `location`.
+ * dataset's own (absolute, or relative to `location`) when written, else `key=${key}/` per key under `location`.
  */
 export function projectionParameters(ds: Dataset, location: string): Record<string, string> {
     if (!ds.projection) return {};
@@ -116,8 +116,12 @@ export function projectionParameters(ds: Dataset, location: string): Record<stri
                 break;
         }
     }
-    params["storage.location.template"] =
-        ds.projection.locationTemplate || defaultLocationTemplate(location, ds.partitionKeys.map((k) => k.name));
+    const template = ds.projection.locationTemplate;
+    params["storage.location.template"] = !template
+        ? defaultLocationTemplate(location, ds.partitionKeys.map((k) => k.name))
+        : template.startsWith("s3://")
+          ? template
+          : (location.endsWith("/") ? location : `${location}/`) + template.replace(/^\/+/, "");
     return params;
 }
 

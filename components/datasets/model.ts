@@ -30,7 +30,7 @@ export type Projection =
 export interface PartitionProjection {
     /** One entry per partition key. */
     keys: Record<string, Projection>;
-    /** `storage.location.template`, e.g. `s3://bucket/prefix/dt=${dt}/`; undefined: the location + `key=${key}/` per key
+    /** `storage.location.template`: an `s3://` URI or a path relative to the location (e.g. `${dt}/`); undefined: `key=${key}/` per key
      * (see `projectionParameters`, which fills it in once the bucket is known). */
     locationTemplate?: string;
 }

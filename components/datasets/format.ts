@@ -181,7 +181,7 @@ const dmlIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 function ddlProperties(props: Record<string, string>): string {
     return Object.entries(props)
         .map(([k, v]) => `  ${sqlString(k)}=${sqlString(v)}`)
-        .join(", \n");
+        .join(",\n");
 }
 
 /**

@@ -35,7 +35,7 @@ export const curatedColumnarFormat: StackValidationPolicy = {
             const verdict = tableLayer(table, args.resources, layerPatterns);
             if (!verdict || !isCurated(verdict.layer)) continue;
             const format = tableFormat(table.props);
-            if (format.iceberg) continue;
+            if (format.iceberg || format.unknown) continue;
             const where = `${subject(table)} is in the ${verdict.layer} layer (${verdict.because})`;
             const set = format.slots.filter((s) => s.value !== undefined);
             if (set.length === 0) {

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { cfg } from "../lib/config";
 import { partitionKeyNames } from "../lib/lake";
 import { checkProjection, checkTemplate, projectionEnabled } from "../lib/projection";
-import { stringMap, subject } from "../lib/props";
+import { isUnknown, stringMap, subject } from "../lib/props";
 
 export interface PartitionProjectionConfig {
     requireLocationTemplate: boolean;
@@ -37,6 +37,8 @@ export const partitionProjectionConsistency: ResourceValidationPolicy = {
         "For each partition key k set projection.k.type (enum|integer|date|injected) and what that type needs (enum: values; integer: range; date: range and format), and set storage.location.template to an s3:// URI with one ${k} per partition key.",
     validateResource: validateResourceOfType(aws.glue.CatalogTable, (_table, args, report) => {
         const { requireLocationTemplate } = cfg<PartitionProjectionConfig>(args, configSchema);
+        // Computed parameters or keys (preview): judged once known.
+        if (isUnknown(args.props, "parameters") || isUnknown(args.props, "partitionKeys")) return;
         const params = stringMap(args.props, "parameters");
         const keys = partitionKeyNames(args.props);
         const projectionKeys = Object.keys(params).filter((k) => k.startsWith("projection.") && k !== "projection.enabled");
@@ -52,7 +54,9 @@ export const partitionProjectionConsistency: ResourceValidationPolicy = {
         }
         const problems = [
             ...checkProjection(params, keys),
-            ...checkTemplate(params["storage.location.template"], keys, requireLocationTemplate),
+            ...(isUnknown(args.props, "parameters", "storage.location.template")
+                ? []
+                : checkTemplate(params["storage.location.template"], keys, requireLocationTemplate)),
         ];
         for (const p of problems) {
             report(`${subject(args)} has partition projection enabled, but parameters["${p.key}"] ${p.problem}. Fix: ${p.fix}.`);

@@ -6,7 +6,7 @@ import { tableFormat } from "../lib/formats";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
 import { partitionKeyNames, tableLayer } from "../lib/lake";
 import { projectionEnabled } from "../lib/projection";
-import { list, stringMap, subject } from "../lib/props";
+import { isUnknown, list, stringMap, subject } from "../lib/props";
 import { T } from "../lib/types";
 
 export interface PartitioningConfig {
@@ -46,7 +46,7 @@ export const curatedTablePartitioning: StackValidationPolicy = {
         for (const table of args.resources.filter((r) => r.type === T.glueCatalogTable)) {
             const verdict = tableLayer(table, args.resources, layerPatterns);
             if (!verdict || !isCurated(verdict.layer)) continue;
-            if (partitionKeyNames(table.props).length > 0) continue;
+            if (partitionKeyNames(table.props).length > 0 || isUnknown(table.props, "partitionKeys")) continue;
             const iceberg = tableFormat(table.props).iceberg;
             if (iceberg && list(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "partitionSpec", "fields").length > 0) continue;
             const params = stringMap(table.props, "parameters");

@@ -1,17 +1,21 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { cmkAt } from "../lib/kms";
 import { list, peek, subject, UNKNOWN } from "../lib/props";
-import { configsOf, ofType } from "../lib/stack";
-import { BUCKET_SSE_TYPES, BUCKET_TYPES } from "../lib/types";
+import { configsOf, ofType, refersTo } from "../lib/stack";
+import { BUCKET_SSE_TYPES, BUCKET_TYPES, T } from "../lib/types";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 const FIX =
     'add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: <your aws.kms.Key>.arn }, bucketKeyEnabled: true }]';
 
-/** Problems of one encryption rule (`rules[i]` or the deprecated inline `rule`), or [] when it is SSE-KMS with a CMK. */
-function ruleProblems(rule: unknown, field: string): string[] {
+/**
+ * Problems of one encryption rule (`rules[i]` or the deprecated inline `rule`), or [] when it is
+ * SSE-KMS with a CMK. `logTarget`: the bucket receives S3 server access logs, which AWS can only
+ * deliver to SSE-S3 buckets, so AES256 is the right setting there.
+ */
+function ruleProblems(rule: unknown, field: string, logTarget: boolean): string[] {
     const algo = peek(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm");
-    if (algo === UNKNOWN) return [];
+    if (algo === UNKNOWN || (logTarget && algo === "AES256")) return [];
     if (typeof algo !== "string" || !KMS_ALGORITHMS.includes(algo)) {
         return [`${field}.applyServerSideEncryptionByDefault.sseAlgorithm is ${algo === undefined ? "not set" : `"${algo}"`}, not "aws:kms"`];
     }
@@ -19,10 +23,10 @@ function ruleProblems(rule: unknown, field: string): string[] {
     return key ? [`${field}.applyServerSideEncryptionByDefault.kmsMasterKeyId: ${key}`] : [];
 }
 
-function sseConfigProblems(c: PolicyResource): string[] {
+function sseConfigProblems(c: PolicyResource, logTarget: boolean): string[] {
     const rules = list(c.props, "rules");
     if (rules.length === 0) return peek(c.props, "rules") === UNKNOWN ? [] : ["it has no rules"];
-    return rules.flatMap((r, i) => ruleProblems(r, `rules[${i}]`));
+    return rules.flatMap((r, i) => ruleProblems(r, `rules[${i}]`, logTarget));
 }
 
 /**
@@ -30,20 +34,27 @@ function sseConfigProblems(c: PolicyResource): string[] {
  * encryption is a separate BucketServerSideEncryptionConfiguration resource (or its deprecated V2
  * alias), so this is a stack policy: a bucket with no matching configuration in the stack is a
  * violation (matching rules: policies/lib/stack.ts). The deprecated inline
- * `serverSideEncryptionConfiguration` on the bucket is judged the same way.
+ * `serverSideEncryptionConfiguration` on the bucket is judged the same way. Buckets that a
+ * BucketLogging in the stack names as `targetBucket` may use SSE-S3: server access log delivery
+ * does not support SSE-KMS destinations.
  */
 export const s3BucketKmsEncryption: StackValidationPolicy = {
     name: "s3-bucket-kms-encryption",
     description:
-        "S3 buckets have a server-side encryption configuration using SSE-KMS with a customer-managed KMS key (not AES256, not aws/s3).",
+        "S3 buckets have a server-side encryption configuration using SSE-KMS with a customer-managed KMS key (not AES256, not aws/s3); server access log target buckets may use SSE-S3, the only encryption log delivery supports.",
     severity: "high",
     tags: ["security", "encryption", "s3"],
     remediationSteps: FIX,
     validateStack: (args, report) => {
         const buckets = ofType(args.resources, BUCKET_TYPES);
         const configs = ofType(args.resources, BUCKET_SSE_TYPES);
+        const loggings = ofType(args.resources, [T.bucketLogging, T.bucketLoggingV2]);
+        const logTargets = new Set(
+            buckets.filter((b) => loggings.some((l) => refersTo(l, ["targetBucket"], b, buckets))).map((b) => b.urn),
+        );
         for (const c of configs) {
-            const problems = sseConfigProblems(c);
+            const bucket = buckets.find((b) => refersTo(c, ["bucket"], b, buckets));
+            const problems = sseConfigProblems(c, bucket !== undefined && logTargets.has(bucket.urn));
             if (problems.length > 0) {
                 report(`${subject(c)}: ${problems.join("; ")}. Fix: set sseAlgorithm "aws:kms" and kmsMasterKeyId to a customer-managed key's ARN.`, c.urn);
             }
@@ -51,7 +62,7 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
         for (const b of buckets) {
             const inline = peek(b.props, "serverSideEncryptionConfiguration", "rule");
             if (inline !== undefined && inline !== null) {
-                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule");
+                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule", logTargets.has(b.urn));
                 if (problems.length > 0) report(`${subject(b)}: ${problems.join("; ")}. Fix: ${FIX}.`, b.urn);
                 continue;
             }

@@ -1,4 +1,4 @@
-import { peek, str } from "./props";
+import { peek, str, UNKNOWN } from "./props";
 
 /**
  * Storage formats of a Glue catalog table, judged from the real Hive/Glue class names.
@@ -69,6 +69,8 @@ export interface FormatSlot {
 export interface TableFormat {
     /** Iceberg evidence, when the table is an Iceberg table. */
     iceberg?: string;
+    /** Some format field is computed (preview): the rules wait for the known values. */
+    unknown?: boolean;
     slots: FormatSlot[];
 }
 
@@ -83,6 +85,15 @@ export function tableFormat(props: unknown): TableFormat {
             SERDE_CLASSES,
         ),
     ];
+    const paths = [
+        ["storageDescriptor"],
+        ["storageDescriptor", "inputFormat"],
+        ["storageDescriptor", "outputFormat"],
+        ["storageDescriptor", "serDeInfo", "serializationLibrary"],
+        ["openTableFormatInput"],
+        ["parameters", "table_type"],
+    ];
+    if (paths.some((p) => peek(props, ...p) === UNKNOWN)) return { unknown: true, slots };
     if (peek(props, "openTableFormatInput", "icebergInput") !== undefined) {
         return { iceberg: "openTableFormatInput.icebergInput", slots };
     }

@@ -9,6 +9,8 @@ export const T = {
     bucketSseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    bucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
     athenaWorkgroup: "aws:athena/workgroup:Workgroup",
     glueCatalogDatabase: "aws:glue/catalogDatabase:CatalogDatabase",
     glueCatalogTable: "aws:glue/catalogTable:CatalogTable",

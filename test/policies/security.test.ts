@@ -75,6 +75,16 @@ describe("lake-security", () => {
             const other = res(T.bucketSse, "x-sse", { bucket: "someone-else", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }] });
             expect(await runStack(s3BucketKmsEncryption, [bucket, other])).to.have.length(1);
         });
+        it("accepts SSE-S3 only on a server access log target bucket", async () => {
+            const aes = { bucket: "acme-lake-gold", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] };
+            const stack = bucketStack({ sse: aes });
+            const source = res(T.bucket, "silver", { bucket: "acme-lake-silver" });
+            const logging = res(T.bucketLogging, "silver-logging", { bucket: "acme-lake-silver", targetBucket: "acme-lake-gold", targetPrefix: "silver/" }, { refs: { bucket: [source], targetBucket: [stack[0]] } });
+            const sse = res(T.bucketSse, "silver-sse", { bucket: "acme-lake-silver", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }] }, { refs: { bucket: [source] } });
+            expect(await runStack(s3BucketKmsEncryption, [...stack, source, logging, sse])).to.deep.equal([]);
+            const v = await runStack(s3BucketKmsEncryption, [...stack, source, sse]);
+            expect(v).to.have.length(1);
+        });
         it("judges the deprecated inline configuration", async () => {
             const inline = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } };
             const v = await runStack(s3BucketKmsEncryption, bucketStack({ sse: null, bucketProps: inline }));

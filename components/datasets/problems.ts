@@ -69,7 +69,9 @@ export class SourceFile {
                 if (!pair) break;
                 const keyStart = rangeStart(pair.key);
                 node = pair.value;
-                offset = (atKey && seg === path[path.length - 1] ? keyStart : rangeStart(node) ?? keyStart) ?? offset;
+                // A block map/list starts on the next line: its key's line is the one to point at.
+                const useKey = (atKey && seg === path[path.length - 1]) || ((isMap(node) || isSeq(node)) && !node.flow);
+                offset = (useKey ? keyStart : rangeStart(node) ?? keyStart) ?? offset;
             } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
                 node = node.items[seg];
                 offset = rangeStart(node) ?? offset;

@@ -86,7 +86,7 @@ export const ordersIceberg = (account = DEV_ACCOUNT): Dataset => ({
 });
 
 /** Bronze Parquet landing of a SQL Server table, crawled through its JDBC connection. */
-export const customerJdbc = (account = DEV_ACCOUNT): Dataset => ({
+export const customerJdbc = (): Dataset => ({
     ...base,
     file: "stacks/datasets/crm/customer.yaml",
     name: "customer",
@@ -127,7 +127,7 @@ export const connections = (): JdbcConnection[] => [
         subnetId: "subnet-0a1b2c3d4e5f60711", securityGroupIds: ["sg-0d1e2f3a4b5c60713"], availabilityZone: "eu-west-1a", enforceSsl: false },
 ];
 
-export const allDatasets = (account = DEV_ACCOUNT) => [tripsFact(account), venueDim(account), ordersIceberg(account), customerJdbc(account), rawTripsCsv(account)];
+export const allDatasets = (account = DEV_ACCOUNT) => [tripsFact(account), venueDim(account), ordersIceberg(account), customerJdbc(), rawTripsCsv(account)];
 
 export interface BuildOptions {
     env?: "dev" | "prod";

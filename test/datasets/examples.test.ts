@@ -1,0 +1,97 @@
+/** The stacks' own dataset files: they load for dev and prod and cover the range the platform supports. */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
+import { CLASSIFICATIONS, Dataset, findDatasetFiles, FORMATS, JdbcConnection, loadStackDatasets } from "../../components/datasets";
+import { LAYERS } from "../../infra/markers";
+import { stackConfig } from "../../tools/dataset/commands";
+
+const ROOT = path.join(__dirname, "../..");
+const loaded: Record<string, { datasets: Dataset[]; connections: JdbcConnection[]; accountId: string }> = {};
+for (const stack of ["dev", "prod"]) {
+    const { accountId } = stackConfig(ROOT, stack);
+    loaded[stack] = { ...loadStackDatasets({ root: ROOT, stack, accountId }), accountId };
+}
+const byName = (stack: string, name: string) => loaded[stack]!.datasets.find((d) => d.name === name)!;
+
+describe("datasets: the stacks' example files", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`load for ${stack} with every principal in the ${stack} account`, () => {
+            const { datasets, accountId } = loaded[stack]!;
+            expect(datasets.map((d) => d.name).sort()).to.deep.equal(["customer", "orders", "raw_taxi_trips", "subscription_events", "taxi_trips", "ticket_sales", "venue"]);
+            for (const d of datasets) {
+                for (const p of [...d.producers, ...d.consumers.map((c) => c.principal)]) expect(p).to.match(new RegExp(`^arn:aws:iam::${accountId}:role/`));
+            }
+        });
+
+        it(`declare PostgreSQL, MySQL and SQL Server connections for ${stack}`, () => {
+            expect(loaded[stack]!.connections.map((c) => c.engine).sort()).to.deep.equal(["mysql", "postgresql", "sqlserver"]);
+            for (const c of loaded[stack]!.connections) expect(c.file).to.equal(`stacks/${stack}/connections.yaml`);
+        });
+    }
+
+    it("include a partitioned Parquet fact table in gold with date projection", () => {
+        const d = byName("prod", "ticket_sales");
+        expect([d.layer, d.format, d.projection?.keys.sale_date?.type]).to.deep.equal(["gold", "parquet", "date"]);
+    });
+
+    it("include an unpartitioned silver dimension with its exemption", () => {
+        const d = byName("prod", "venue");
+        expect([d.layer, d.partitionKeys.length]).to.deep.equal(["silver", 0]);
+        expect(d.unpartitionedReason!.length).to.be.greaterThan(10);
+    });
+
+    it("include an Iceberg table", () => expect(byName("prod", "taxi_trips").format).to.equal("iceberg"));
+
+    it("include a JDBC-sourced bronze table with a crawl schedule", () => {
+        const d = byName("prod", "customer");
+        expect(d.layer).to.equal("bronze");
+        expect(d.source).to.deep.equal({ type: "jdbc", connection: "crm_sqlserver", path: "crm/dbo/Customer" });
+        expect(d.crawlSchedule).to.equal("cron(0 1 * * ? *)");
+    });
+
+    it("include a raw CSV table with a scheduled crawler", () => {
+        const d = byName("prod", "raw_taxi_trips");
+        expect([d.layer, d.format, d.source, d.crawlSchedule]).to.deep.equal(["bronze", "csv", { type: "s3", crawl: true }, "cron(30 5 * * ? *)"]);
+    });
+
+    it("differ between stacks only where overrides say so", () => {
+        expect(byName("dev", "ticket_sales").retentionDays).to.equal(90);
+        expect(byName("prod", "ticket_sales").retentionDays).to.equal(1825);
+        expect(byName("dev", "ticket_sales").consumers).to.have.length(1);
+        expect(byName("prod", "ticket_sales").consumers).to.have.length(2);
+        expect(byName("dev", "ticket_sales").columns).to.deep.equal(byName("prod", "ticket_sales").columns);
+    });
+});
+
+describe("datasets: the published JSON Schemas", () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "stacks/schema/dataset.schema.json"), "utf8"));
+
+    it("list the same layers, formats and classifications as the model", () => {
+        expect(schema.properties.layer.enum).to.deep.equal([...LAYERS]);
+        expect(schema.properties.format.enum).to.deep.equal([...FORMATS]);
+        expect(schema.properties.classification.enum).to.deep.equal([...CLASSIFICATIONS]);
+    });
+
+    it("accept every example file as an editor would see it, referenced from its first line", () => {
+        const ajv = new Ajv({ allErrors: true, strictTypes: false });
+        addFormats(ajv, ["date", "email"]);
+        const validate = ajv.compile(schema);
+        for (const file of findDatasetFiles(ROOT)) {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            expect(text.split("\n")[0], file).to.equal("# yaml-language-server: $schema=../../schema/dataset.schema.json");
+            expect(validate(parse(text)), `${file}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+        }
+    });
+
+    it("are registered for VS Code", () => {
+        const settings = JSON.parse(fs.readFileSync(path.join(ROOT, ".vscode/settings.json"), "utf8"));
+        expect(settings["yaml.schemas"]).to.deep.equal({
+            "./stacks/schema/dataset.schema.json": "stacks/datasets/**/*.yaml",
+            "./stacks/schema/connections.schema.json": "stacks/*/connections.yaml",
+        });
+    });
+});

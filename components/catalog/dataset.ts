@@ -5,8 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionCountQuery, previewQuery } from "../datasets";
-import type { Dataset } from "../datasets";
+import { MARKERS } from "../../infra/markers";
+import { Dataset, partitionCountQuery, previewQuery } from "../datasets";
 import { ArnContext, readerPolicy, writerPolicy } from "./iam";
 import { parseIamPrincipal, parseS3Uri, principalId } from "./principals";
 import { ICEBERG_MANAGED_PARAMETERS, TableInputs, tableInputs } from "./table";
@@ -50,6 +50,12 @@ export interface LakeDatasetArgs {
      * @default the stack's lakeFormation.enabled, as passed by LakeCatalog
      */
     lakeFormation: boolean;
+    /**
+     * Whether the location is inside a bucket registered with Lake Formation (the layer buckets). Outside one,
+     * Lake Formation can't grant DATA_LOCATION_ACCESS, so those grants are skipped with a warning.
+     * @default true
+     */
+    locationRegistered?: boolean;
     /** Names of the IAM policies created in IAM mode. */
     policyNames: { readers: string; writers: string };
     /** Resources every grant waits for (Lake Formation settings and location registration). */
@@ -192,6 +198,11 @@ export class LakeDataset extends pulumi.ComponentResource {
         const ds = args.dataset;
         const table = { databaseName: this.table.databaseName, name: this.table.name };
         const opts = { parent: this, dependsOn: args.grantDependsOn };
+        const registered = args.locationRegistered ?? true;
+        if (!registered) {
+            pulumi.log.warn(`${ds.file}: location ${ds.location} is outside the lake's registered buckets: no DATA_LOCATION_ACCESS grants; writers and crawlers use their IAM S3 permissions`, this);
+        }
+        const dataLocation = { arn: location.apply((l) => s3LocationArn(args.arnContext.partition, l)) };
         for (const principal of datasetPrincipals(ds)) {
             const consumer = ds.consumers.find((c) => c.principal === principal);
             const producer = ds.producers.includes(principal);
@@ -207,22 +218,16 @@ export class LakeDataset extends pulumi.ComponentResource {
             }
             const permissions = [...(consumer ? ["SELECT", "DESCRIBE"] : ["DESCRIBE"]), ...(producer ? ["INSERT", "ALTER", "DELETE"] : [])];
             new aws.lakeformation.Permissions(`${name}-grant-${id}`, { principal, permissions, table }, opts);
-            if (producer) {
-                new aws.lakeformation.Permissions(
-                    `${name}-location-${id}`,
-                    { principal, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: location.apply((l) => s3LocationArn(args.arnContext.partition, l)) } },
-                    opts,
-                );
+            if (producer && registered) {
+                new aws.lakeformation.Permissions(`${name}-location-${id}`, { principal, permissions: ["DATA_LOCATION_ACCESS"], dataLocation }, opts);
             }
         }
         if (args.crawler && ds.source.type !== "jdbc") {
             // The crawler adds partitions to our table: ALTER on it and access to its location.
             new aws.lakeformation.Permissions(`${name}-crawler-grant`, { principal: args.crawler.roleArn, permissions: ["ALTER", "DESCRIBE", "SELECT"], table }, opts);
-            new aws.lakeformation.Permissions(
-                `${name}-crawler-location`,
-                { principal: args.crawler.roleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation: { arn: location.apply((l) => s3LocationArn(args.arnContext.partition, l)) } },
-                opts,
-            );
+            if (registered) {
+                new aws.lakeformation.Permissions(`${name}-crawler-location`, { principal: args.crawler.roleArn, permissions: ["DATA_LOCATION_ACCESS"], dataLocation }, opts);
+            }
         }
     }
 
@@ -277,7 +282,7 @@ export function datasetPrincipals(ds: Pick<Dataset, "consumers" | "producers">):
 
 /** Tags for a dataset's taggable resources (a Glue table takes none: its parameters carry the same markers). */
 export function datasetTags(ds: Dataset): Record<string, string> {
-    return { [OWNER_TAG]: ds.owner, "lake:dataset": ds.name, "lake:domain": ds.domain, "lake:classification": ds.classification };
+    return { [OWNER_TAG]: ds.owner, [MARKERS.dataset]: ds.name, [MARKERS.domain]: ds.domain, [MARKERS.classification]: ds.classification };
 }
 
 /** Lake Formation data location ARN of an S3 URI (`arn:aws:s3:::bucket/prefix`, no trailing slash). */

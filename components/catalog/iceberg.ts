@@ -5,8 +5,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { HiveType, parseHiveType } from "../datasets";
-import type { Column, Dataset } from "../datasets";
+import { Column, Dataset, HiveType, parseHiveType } from "../datasets";
 
 type IcebergTableInput = pulumi.Unwrap<aws.types.input.glue.CatalogTableOpenTableFormatInputIcebergInputIcebergTableInput>;
 type IcebergType = string | Record<string, unknown>;

@@ -7,8 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Layer, LAYERS, MARKERS } from "../../infra/markers";
 import type { Namer } from "../../infra/naming";
-import { defaultLocation } from "../datasets";
-import type { Dataset, JdbcConnection } from "../datasets";
+import { Dataset, defaultLocation, JdbcConnection } from "../datasets";
 import { datasetPrincipals, LakeDataset, SOURCE_TABLE_PREFIX } from "./dataset";
 import { ArnContext, crawlerPolicy, registrationPolicy, S3Prefix, serviceTrust, workgroupUserPolicy } from "./iam";
 import { jdbcConnectionProperties, secretDescription } from "./jdbc";
@@ -244,6 +243,7 @@ export class LakeCatalog extends pulumi.ComponentResource {
                     workgroup: workgroup.name,
                     crawler,
                     lakeFormation: args.lakeFormation.enabled,
+                    locationRegistered: !ds.location || LAYERS.some((l) => ds.location!.startsWith(`s3://${namer.bucket(l)}/`)),
                     policyNames: { readers: datasetResourceName(namer, "read", ds.name, 128), writers: datasetResourceName(namer, "write", ds.name, 128) },
                     grantDependsOn,
                     dataProtection: protection,

@@ -6,8 +6,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { MARKERS } from "../../infra/markers";
-import { formatTableParameters, projectionParameters, serdeFor } from "../datasets";
-import type { Column, Dataset } from "../datasets";
+import { Column, Dataset, formatTableParameters, projectionParameters, serdeFor } from "../datasets";
 import { icebergTableInput } from "./iceberg";
 
 export type TableInputs = pulumi.Unwrap<Omit<aws.glue.CatalogTableArgs, "databaseName">>;

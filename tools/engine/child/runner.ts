@@ -79,6 +79,7 @@ function installFastPaths(): void {
         s.toJavaScript = () => value;
         return s;
     };
+    installLazyOutputs();
     // Source positions: only when asked (SARIF), and only the first frame inside the program.
     const { Resource } = sdkRequire("./resource");
     Resource.stackTrace = () => {
@@ -91,6 +92,54 @@ function installFastPaths(): void {
         if (!where) return [];
         const [file, line, column] = where.split(/:(?=\d+(?::\d+)?$)/);
         return [{ uri: pathToFileURL(path.join(options.programDir, file)).toString(), line: Number(line), column: Number(column) }];
+    };
+}
+
+type Settled = { v?: unknown; isKnown?: boolean; isSecret?: boolean; deps?: unknown[]; err?: unknown };
+
+/**
+ * The runtime gives every declared property of every resource (30+ for an S3 bucket) an Output built
+ * from four promises and eight resolver closures, before the program has even finished; at 10k
+ * resources that is most of the heap. Programs read a handful of them (id, arn, name), so the Output
+ * is built on first access instead, already settled when the registration has come back.
+ */
+function installLazyOutputs(): void {
+    const rpc = sdkRequire("./runtime/rpc");
+    const { Output } = sdkRequire("./output");
+    const { isGrpcError } = sdkRequire("./errors");
+    const make = (onto: unknown, settled: Settled | undefined, waiters: ((s: Settled) => void)[]) => {
+        const all: Promise<Settled> = settled ? Promise.resolve(settled) : new Promise((resolve) => waiters.push(resolve));
+        const pick = (f: (s: Settled) => unknown) => all.then((s) => (s.err !== undefined ? Promise.reject(s.err) : f(s)));
+        return new Output(onto, pick((s) => s.v), pick((s) => s.isKnown), pick((s) => s.isSecret), pick((s) => s.deps));
+    };
+    rpc.transferProperties = (onto: any, label: string, props: Record<string, unknown>) => {
+        const resolvers: Record<string, Function> = {};
+        for (const k of Object.keys(props)) {
+            if (k === "id" || k === "urn") continue;
+            if (Object.prototype.hasOwnProperty.call(onto, k)) {
+                throw new Error(`Property '${k}' is already initialized on target '${label}`);
+            }
+            let settled: Settled | undefined;
+            const waiters: ((s: Settled) => void)[] = [];
+            resolvers[k] = (v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[] = [], err?: unknown) => {
+                if (err && isGrpcError(err)) return;
+                settled = err ? { err } : { v, isKnown, isSecret, deps };
+                for (const w of waiters.splice(0)) w(settled);
+            };
+            const define = (value: unknown) =>
+                Object.defineProperty(onto, k, { value, writable: true, enumerable: true, configurable: true });
+            Object.defineProperty(onto, k, {
+                enumerable: true,
+                configurable: true,
+                get() {
+                    const out = make(onto, settled, waiters);
+                    define(out);
+                    return out;
+                },
+                set: define,
+            });
+        }
+        return resolvers;
     };
 }
 

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
-import { LineCounter, parseDocument } from "yaml";
+import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import connectionsSchema from "../../stacks/schema/connections.schema.json";
 import datasetSchema from "../../stacks/schema/dataset.schema.json";
 import { cronProblems } from "./cron";
@@ -136,6 +136,21 @@ function parseSource(text: SourceText, problems: DatasetProblem[]): { src: Sourc
         return undefined;
     }
     const src = new SourceFile(text.file, doc, lines);
+    let complexKey: number | undefined;
+    visit(doc, {
+        Pair(_, pair) {
+            if (pair.key !== null && !isScalar(pair.key)) {
+                complexKey = (pair.key as { range?: [number] }).range?.[0] ?? 0;
+                return visit.BREAK;
+            }
+            return undefined;
+        },
+    });
+    if (complexKey !== undefined) {
+        const pos = lines.linePos(complexKey);
+        problems.push({ file: text.file, line: pos.line, column: pos.col, field: "", value: undefined, message: "a mapping key must be a plain name, not a list or mapping" });
+        return undefined;
+    }
     let raw: unknown;
     try {
         raw = doc.toJS({ maxAliasCount: 100 });
@@ -352,7 +367,7 @@ function loadDatasetFile(
         problems.push(src.problem(["domain"], `the file is under ${DATASETS_DIR}/${dir[2]}/ but its domain is '${base.domain}': keep each domain's datasets in its own folder`, base.domain));
     }
     if (base.stacks && !base.stacks.includes(opts.stack)) return undefined;
-    const override = base.overrides?.[opts.stack] ?? {};
+    const override = (base.overrides && Object.prototype.hasOwnProperty.call(base.overrides, opts.stack) ? base.overrides[opts.stack] : undefined) ?? {};
     const at = (field: string): FieldPath => (field in override ? ["overrides", opts.stack, field] : [field]);
     const merged: RawDataset = { ...base, ...override };
     const ds = buildDataset(merged, src, at, opts, problems);

@@ -1,0 +1,119 @@
+/** The real CLI, spawned as data teams run it (node + tsx), against the repo and against scratch copies of it. */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { lineOf } from "./helpers";
+
+const ROOT = path.join(__dirname, "../..");
+const CLI = path.join(ROOT, "tools/dataset/cli.ts");
+
+function run(args: string[], root = ROOT) {
+    const r = spawnSync(process.execPath, ["--import=tsx", CLI, "--root", root, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A scratch copy of the project's stacks and stack config, to add or break files in. */
+function scratch(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "datasets-cli-"));
+    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    fs.cpSync(path.join(ROOT, "stacks"), path.join(dir, "stacks"), { recursive: true });
+    // Pulumi.yaml's `main` must exist for the project to load; the CLI never runs it.
+    fs.mkdirSync(path.join(dir, "infra"));
+    fs.writeFileSync(path.join(dir, "infra/index.ts"), "// scratch copy: the dataset CLI reads only the stack config\n");
+    return dir;
+}
+
+describe("datasets: CLI (npm run dataset -- ...)", () => {
+    const dirs: string[] = [];
+    const tmp = () => {
+        const d = scratch();
+        dirs.push(d);
+        return d;
+    };
+    after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+    it("validate: exit 0 and a one-line summary for the repo's files", () => {
+        const r = run(["validate"]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.equal("OK 7 dataset files valid (dev: 7 datasets, 3 connections; prod: 7 datasets, 3 connections)\n");
+    });
+
+    it("validate: exit 1 with file:line:col field: message for every error", () => {
+        const root = tmp();
+        const file = path.join(root, "stacks/datasets/sales/venue.yaml");
+        const text = fs.readFileSync(file, "utf8").replace("format: parquet", "format: csv").replace("type: varchar(100)", "type: varchar");
+        fs.writeFileSync(file, text);
+        const r = run(["validate"], root);
+        expect(r.code).to.equal(1);
+        const lines = r.stderr.trim().split("\n");
+        expect(lines).to.deep.equal([
+            `stacks/datasets/sales/venue.yaml:${lineOf(text, "format: csv")}:9 format: csv is a row format, allowed only in bronze; silver must be parquet, orc or iceberg (convert it in the bronze-to-silver job) ("csv")`,
+            `stacks/datasets/sales/venue.yaml:${lineOf(text, "type: varchar")}:11 columns[1].type: varchar needs a length, e.g. varchar(255) at position 8 of 'varchar' ("varchar")`,
+            "2 problems; see docs/datasets.md#faq",
+        ]);
+        expect(r.stdout).to.equal("");
+    });
+
+    it("validate --stack: an unknown stack is a usage error", () => {
+        const r = run(["validate", "--stack", "qa"]);
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.match(/unknown stack 'qa': there is no Pulumi.qa.yaml/);
+    });
+
+    it("list: a table of the stack's datasets", () => {
+        const r = run(["list", "--stack", "dev"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const lines = r.stdout.trim().split("\n");
+        expect(lines[0]).to.match(/^STACK\s+NAME\s+DOMAIN\s+LAYER\s+FORMAT\s+PARTITIONS\s+CLASSIFICATION\s+CONSUMERS$/);
+        expect(lines).to.have.length(8);
+        expect(lines.find((l) => l.includes("ticket_sales"))).to.match(/^dev\s+ticket_sales\s+sales\s+gold\s+parquet\s+sale_date \(projected\)\s+confidential\s+1$/);
+    });
+
+    it("describe: location in the stack's bucket, grants, DDL and named queries", () => {
+        const r = run(["describe", "ticket_sales", "--stack", "prod"]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.include("acme_lake_prod_gold_sales.ticket_sales  (stack prod, stacks/datasets/sales/ticket_sales.yaml)");
+        expect(r.stdout).to.include("location:       s3://acme-lake-prod-gold-222222222222/sales/ticket_sales/");
+        expect(r.stdout).to.include("SELECT, DESCRIBE  arn:aws:iam::222222222222:role/finance-reporting  (columns: sale_id, event_id, qty_sold, price_paid, commission, sale_date)");
+        expect(r.stdout).to.include("CREATE EXTERNAL TABLE `acme_lake_prod_gold_sales`.`ticket_sales`(");
+        expect(r.stdout).to.include('GROUP BY "sale_date"');
+    });
+
+    it("describe: an unknown dataset exits 1 and lists the known ones", () => {
+        const r = run(["describe", "tickets"]);
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.match(/no dataset 'tickets' in stack 'dev' \(datasets: .*ticket_sales/);
+    });
+
+    it("new: scaffolds a file that validate accepts, normalising names and types", () => {
+        const root = tmp();
+        const r = run(
+            ["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "mobility-data@acme.example",
+                "--description", "Trips and revenue per taxi zone and day", "--column", "zone_id:INT", "--column", "Trips:bigint",
+                "--column", "revenue:DECIMAL(12,2)", "--partition", "trip_date:string", "--date-projection", "trip_date",
+                "--consumer", "role/mobility-analyst", "--producer", "role/acme-lake-etl", "--source", "job:mobility_silver_to_gold"],
+            root,
+        );
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.match(/^created stacks\/datasets\/mobility\/zone_daily.yaml/);
+        const text = fs.readFileSync(path.join(root, "stacks/datasets/mobility/zone_daily.yaml"), "utf8");
+        expect(text.split("\n")[0]).to.equal("# yaml-language-server: $schema=../../schema/dataset.schema.json");
+        expect(text).to.include("  - name: trips\n    type: bigint");
+        expect(text).to.include("type: decimal(12,2)");
+        const v = run(["validate"], root);
+        expect(v.code, v.stderr).to.equal(0);
+        expect(v.stdout).to.match(/^OK 8 dataset files valid/);
+        expect(run(["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "a@b.co", "--description", "duplicate file", "--column", "a:int"], root).stderr).to.match(/already exists/);
+    });
+
+    it("new: refuses flags that make an invalid file, and writes nothing", () => {
+        const root = tmp();
+        const r = run(["new", "--name", "zones", "--domain", "mobility", "--layer", "silver", "--format", "csv", "--owner", "a@acme.example", "--description", "Taxi zones lookup", "--column", "zone_id:int"], root);
+        expect(r.code).to.equal(1);
+        expect(r.stderr).to.match(/stacks\/datasets\/mobility\/zones.yaml:\d+:\d+ format: csv is a row format/);
+        expect(r.stderr).to.match(/partitionKeys: a silver dataset needs partitionKeys, or an unpartitionedReason/);
+        expect(fs.existsSync(path.join(root, "stacks/datasets/mobility/zones.yaml"))).to.equal(false);
+    });
+});

@@ -59,7 +59,8 @@ export const partitionProjectionConsistency: ResourceValidationPolicy = {
                 : checkTemplate(params["storage.location.template"], keys, requireLocationTemplate)),
         ];
         for (const p of problems) {
-            report(`${subject(args)} has partition projection enabled, but parameters["${p.key}"] ${p.problem}. Fix: ${p.fix}.`);
+            const field = p.key === "partitionKeys" ? "" : `parameters["${p.key}"] `;
+            report(`${subject(args)} has partition projection enabled, but ${field}${p.problem}. Fix: ${p.fix}.`);
         }
     }),
 };

@@ -64,7 +64,7 @@ export const curatedTablePartitioning: StackValidationPolicy = {
             const what = iceberg
                 ? `is an Iceberg table (${iceberg}) with no partition spec`
                 : projectionEnabled(params)
-                  ? "enables partition projection but declares no partitionKeys"
+                  ? "enables partition projection without declaring partitionKeys"
                   : "declares no partitionKeys";
             const fix = iceberg
                 ? "set openTableFormatInput.icebergInput.icebergTableInput.partitionSpec.fields"

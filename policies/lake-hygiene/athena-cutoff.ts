@@ -36,7 +36,8 @@ export const athenaBytesScannedCutoff: ResourceValidationPolicy = {
         if (isUnknown(args.props, "configuration", "bytesScannedCutoffPerQuery")) return;
         const cutoff = num(args.props, "configuration", "bytesScannedCutoffPerQuery");
         if (cutoff === undefined) {
-            report(`${subject(args)}: configuration.bytesScannedCutoffPerQuery is not set, so one query can scan the whole lake. Fix: set it to at most ${max} bytes (${gib(max)}), e.g. 107374182400 (100 GiB).`);
+            const suggest = Math.min(100 * 1024 ** 3, max);
+            report(`${subject(args)}: configuration.bytesScannedCutoffPerQuery is not set, so one query can scan the whole lake. Fix: set it, e.g. to ${suggest} (${gib(suggest)}); the allowed maximum is ${max} (${gib(max)}).`);
         } else if (cutoff < ATHENA_MIN_CUTOFF) {
             report(`${subject(args)}: configuration.bytesScannedCutoffPerQuery is ${cutoff}, below Athena's minimum of ${ATHENA_MIN_CUTOFF} (10 MB). Fix: set it to at least ${ATHENA_MIN_CUTOFF}.`);
         } else if (cutoff > max) {

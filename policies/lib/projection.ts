@@ -33,7 +33,7 @@ export function checkProjection(parameters: Record<string, string>, partitionKey
     if (partitionKeys.length === 0) {
         out.push({
             key: "partitionKeys",
-            problem: "projection is enabled but the table declares no partition keys",
+            problem: "partitionKeys is empty",
             fix: "declare the projected columns in partitionKeys (Athena projects partition columns only)",
         });
     }
@@ -60,6 +60,8 @@ export function checkTemplate(
     required: boolean,
 ): ProjectionProblem[] {
     const key = "storage.location.template";
+    // No partition keys: checkProjection reports that, and there is nothing to place in a template.
+    if (partitionKeys.length === 0) return [];
     const want = partitionKeys.map((k) => "${" + k + "}").join(", ");
     if (template === undefined || template.trim() === "") {
         return required

@@ -137,7 +137,7 @@ describe("lake-data-layout", () => {
         });
         it("flags an empty partitionKeys list with projection on", async () => {
             const v = await run(flip(goldTable, "partitionKeys", []));
-            expect(v[0].message).to.contain("enables partition projection but declares no partitionKeys");
+            expect(v[0].message).to.contain("enables partition projection without declaring partitionKeys");
         });
         it("accepts an exempted dimension table with a reason", async () => {
             const dim = flip(flip(goldTable, "partitionKeys", undefined), "parameters", {

@@ -139,6 +139,19 @@ describe("LakeCatalog", function () {
             expect(t.storageDescriptor.location).to.equal(location);
             expect(t.storageDescriptor.columns.map((c: any) => c.name)).to.deep.equal(["order_id", "total", "lines", "attributes", "order_date"]);
         });
+        it("Iceberg: ignores what Glue and Iceberg own after creation; Hive tables ignore nothing", async () => {
+            const ignored: Record<string, string[] | undefined> = {};
+            await capture(() => new LakeCatalog("catalog", catalogArgs(), {
+                transformations: [(a) => {
+                    if (a.type === T.table) ignored[a.name] = a.opts.ignoreChanges;
+                    return undefined;
+                }],
+            }));
+            expect(ignored["catalog-orders-table"]).to.deep.equal([
+                "openTableFormatInput", "storageDescriptor", 'parameters["table_type"]', 'parameters["metadata_location"]', 'parameters["previous_metadata_location"]',
+            ]);
+            expect(ignored["catalog-taxi_trips-table"]).to.equal(undefined);
+        });
         it("raw CSV: OpenCSVSerde over text files, header skipped", () => {
             const t = dev.named("catalog-raw_taxi_trips-table").inputs;
             expect(t.storageDescriptor.inputFormat).to.equal("org.apache.hadoop.mapred.TextInputFormat");
@@ -372,6 +385,20 @@ describe("LakeCatalog", function () {
         it("names everything in the prod account", () => {
             expect(prod.named("catalog-db-gold-mobility").inputs.locationUri).to.equal(`s3://acme-lake-prod-gold-${PROD_ACCOUNT}/mobility/`);
             expect(prod.named("catalog-encryption").inputs.catalogId).to.equal(PROD_ACCOUNT);
+        });
+    });
+
+    describe("LakeCatalogArgs defaults", () => {
+        it("dataProtection: nothing protected or retained", async () => {
+            const args = catalogArgs({ env: "prod" });
+            delete args.dataProtection;
+            const c = await capture(() => new LakeCatalog("catalog", args), { stack: "prod" });
+            for (const type of [T.database, T.table, T.secret]) for (const r of c.ofType(type)) expect([r.protect, r.retainOnDelete]).to.deep.equal([false, false]);
+        });
+        it("schemaChangeDeleteBehavior: LOG in prod, DEPRECATE_IN_DATABASE elsewhere (JDBC crawlers)", () => {
+            expect(catalogArgs().schemaChangeDeleteBehavior).to.equal(undefined);
+            expect(dev.named("catalog-customer-crawler").inputs.schemaChangePolicy.deleteBehavior).to.equal("DEPRECATE_IN_DATABASE");
+            expect(prod.named("catalog-customer-crawler").inputs.schemaChangePolicy.deleteBehavior).to.equal("LOG");
         });
     });
 

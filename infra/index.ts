@@ -8,3 +8,7 @@ const lake = buildLake(readLakeConfig());
 
 export const kmsKeyArn = lake.kmsKeyArn;
 export const bucketNames = lake.bucketNames;
+export const databaseNames = lake.databaseNames;
+export const tables = lake.tables;
+export const athenaWorkgroup = lake.athenaWorkgroup;
+export const crawlerNames = lake.crawlerNames;

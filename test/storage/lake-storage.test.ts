@@ -24,8 +24,8 @@ describe("LakeStorage", () => {
         before(async () => (c = await stackCapture("dev")));
 
         it("registers the component and exactly its children", () => {
-            const component = c.named("lake");
-            expect(component.type).to.equal("lake:storage:LakeStorage");
+            const [component] = c.ofType("lake:storage:LakeStorage");
+            expect(component.name).to.equal("lake");
             const children = c.resources.filter((r) => r.parent === component.urn);
             const count = (t: string) => children.filter((r) => r.type === t).length;
             expect(children).to.have.length(41);
@@ -54,7 +54,7 @@ describe("LakeStorage", () => {
                     "pulumi-stack": "dev",
                 },
             });
-            expect(c.named("lake").provider).to.equal("");
+            expect(c.ofType("lake:storage:LakeStorage")[0].provider).to.equal("");
             expect(c.named("lake-bronze").provider).to.match(/::lake-aws::/);
         });
 

@@ -1,0 +1,51 @@
+/**
+ * Our own packs over our own stacks (DSF's cdk-nag habit): the platform program, run offline by the engine with
+ * every pack under policies/ and the stack's policy config, exactly as a pull request's check does.
+ */
+import { expect } from "chai";
+import { listExemptions } from "../../policies/lib/exemptions";
+import { runCheck, CheckResult } from "../../tools/engine/check";
+
+describe("policy packs over the platform's own stacks", function () {
+    this.timeout(180_000);
+    const results: Record<string, CheckResult> = {};
+    before(async () => {
+        // Sequential: each run starts the packs and a program child process; the machine has 2 cores.
+        for (const stack of ["dev", "prod"]) results[stack] = await runCheck({ stack });
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        describe(stack, () => {
+            it("evaluates every pack under policies/", () => {
+                expect(results[stack].packs.map((p) => p.name).sort()).to.deep.equal(["lake-data-layout", "lake-hygiene", "lake-security"]);
+            });
+            it("registers the storage and catalog components and the datasets", () => {
+                const types = new Set(results[stack].run.plan.resources.map((r) => r.type));
+                for (const t of ["lake:storage:LakeStorage", "lake:catalog:LakeCatalog", "aws:glue/catalogTable:CatalogTable", "aws:glue/crawler:Crawler", "aws:lakeformation/permissions:Permissions"]) {
+                    expect(types.has(t), t).to.equal(true);
+                }
+            });
+            it("has no policy violation at all", () => {
+                expect(results[stack].violations.map((v) => `${v.level} ${v.policy}: ${v.message}`)).to.deep.equal([]);
+            });
+            it("every exemption carries a written reason", () => {
+                const exemptions = listExemptions(results[stack].run.plan.resources);
+                expect(exemptions.length, "the example dimension is exempt from partitioning").to.be.greaterThan(0);
+                for (const e of exemptions) expect(e.valid, `${e.name}: '${e.reason}'`).to.equal(true);
+            });
+        });
+    }
+
+    it("prod runs every policy as mandatory, dev as advisory", () => {
+        expect(results.prod.policyConfigFile).to.match(/policies\/config\/prod\.json$/);
+        expect(results.dev.policyConfigFile).to.match(/policies\/config\/dev\.json$/);
+    });
+
+    it("prod protects and retains every data-bearing resource", () => {
+        const dataBearing = results.prod.run.plan.resources.filter((r) =>
+            ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:glue/catalogDatabase:CatalogDatabase"].includes(r.type),
+        );
+        expect(dataBearing.length).to.be.greaterThan(6);
+        for (const r of dataBearing) expect([r.protect, r.retainOnDelete], r.name).to.deep.equal([true, true]);
+    });
+});

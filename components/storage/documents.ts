@@ -7,9 +7,9 @@ export interface PolicyDocument {
     Statement: Record<string, unknown>[];
 }
 
-/** Services that use the lake key on a caller's behalf (`kms:ViaService`). */
+/** Services that use the lake key on a caller's behalf (`kms:ViaService`); Secrets Manager for the JDBC connection secrets. */
 export function lakeKeyServices(region: string): string[] {
-    return ["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless"].map((s) => `${s}.${region}.amazonaws.com`);
+    return ["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless", "secretsmanager"].map((s) => `${s}.${region}.amazonaws.com`);
 }
 
 const CRYPTO_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];

@@ -186,9 +186,9 @@ describe("LakeStorage", () => {
             expect(admin.Action).to.not.include("kms:Decrypt");
             expect(admin.Action.some((a: string) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).to.equal(false);
         });
-        it("allows data use only through S3, Glue, Athena, Firehose, Kinesis and Redshift in the region", () => {
+        it("allows data use only through S3, Glue, Athena, Firehose, Kinesis, Redshift and Secrets Manager in the region", () => {
             const via = (doc.Statement[1] as any).Condition.StringEquals["kms:ViaService"];
-            expect(via).to.deep.equal(["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless"].map((s) => `${s}.eu-west-1.amazonaws.com`));
+            expect(via).to.deep.equal(["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless", "secretsmanager"].map((s) => `${s}.eu-west-1.amazonaws.com`));
         });
         it("allows CloudWatch Logs only for this account's log groups", () => {
             const logs = doc.Statement[4] as any;

@@ -1,6 +1,6 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
-import { cmkAt } from "../lib/kms";
+import { cmkAt, requireCmkSchema } from "../lib/kms";
 import { bool, peek, subject, UNKNOWN } from "../lib/props";
 import { ofType, refersTo } from "../lib/stack";
 import { GLUE_TYPES, T } from "../lib/types";
@@ -8,7 +8,15 @@ import { GLUE_TYPES, T } from "../lib/types";
 const CATALOG_FIX =
     'add an aws.glue.DataCatalogEncryptionSettings with dataCatalogEncryptionSettings = { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: <key>.arn }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId: <key>.arn } }';
 
-function catalogProblems(s: PolicyResource): string[] {
+export interface CatalogEncryptionConfig {
+    requireCustomerManagedKey: boolean;
+}
+
+const catalogSchema: PolicyConfigSchema = {
+    properties: { requireCustomerManagedKey: requireCmkSchema(true, "Data Catalog metadata and connection passwords") },
+};
+
+function catalogProblems(s: PolicyResource, requireCmk: boolean): string[] {
     const base = peek(s.props, "dataCatalogEncryptionSettings");
     if (base === UNKNOWN) return [];
     const out: string[] = [];
@@ -18,7 +26,7 @@ function catalogProblems(s: PolicyResource): string[] {
             out.push(`encryptionAtRest.catalogEncryptionMode is ${typeof mode === "string" ? `"${mode}"` : "not set"}, not "SSE-KMS"`);
         } else {
             const key = cmkAt(base, "encryptionAtRest", "sseAwsKmsKeyId");
-            if (key) out.push(`encryptionAtRest.sseAwsKmsKeyId: ${key}`);
+            if (key && requireCmk) out.push(`encryptionAtRest.sseAwsKmsKeyId: ${key}`);
         }
     }
     const returned = peek(base, "connectionPasswordEncryption", "returnConnectionPasswordEncrypted");
@@ -26,7 +34,7 @@ function catalogProblems(s: PolicyResource): string[] {
         out.push("connectionPasswordEncryption.returnConnectionPasswordEncrypted is not true");
     } else if (returned !== UNKNOWN) {
         const key = cmkAt(base, "connectionPasswordEncryption", "awsKmsKeyId");
-        if (key) out.push(`connectionPasswordEncryption.awsKmsKeyId: ${key}`);
+        if (key && requireCmk) out.push(`connectionPasswordEncryption.awsKmsKeyId: ${key}`);
     }
     return out;
 }
@@ -41,11 +49,13 @@ export const glueCatalogEncryption: StackValidationPolicy = {
         "Stacks with Glue resources declare DataCatalogEncryptionSettings with SSE-KMS at rest and KMS-encrypted connection passwords, both with a customer-managed key.",
     severity: "high",
     tags: ["security", "encryption", "glue"],
+    configSchema: catalogSchema,
     remediationSteps: CATALOG_FIX,
     validateStack: (args, report) => {
+        const { requireCustomerManagedKey } = cfg<CatalogEncryptionConfig>(args, catalogSchema);
         const settings = ofType(args.resources, [T.glueCatalogEncryption]);
         for (const s of settings) {
-            const problems = catalogProblems(s);
+            const problems = catalogProblems(s, requireCustomerManagedKey);
             if (problems.length > 0) report(`${subject(s)}: ${problems.join("; ")}. Fix: ${CATALOG_FIX}.`, s.urn);
         }
         const glue = ofType(args.resources, GLUE_TYPES);

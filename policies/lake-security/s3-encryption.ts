@@ -1,6 +1,7 @@
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { cfg } from "../lib/config";
 import { cmkAt } from "../lib/kms";
-import { list, peek, subject, UNKNOWN } from "../lib/props";
+import { bool, list, peek, subject, UNKNOWN } from "../lib/props";
 import { configsOf, ofType, refersTo } from "../lib/stack";
 import { BUCKET_SSE_TYPES, BUCKET_TYPES, T } from "../lib/types";
 
@@ -13,21 +14,46 @@ const FIX =
  * SSE-KMS with a CMK. `logTarget`: the bucket receives S3 server access logs, which AWS can only
  * deliver to SSE-S3 buckets, so AES256 is the right setting there.
  */
-function ruleProblems(rule: unknown, field: string, logTarget: boolean): string[] {
+function ruleProblems(rule: unknown, field: string, logTarget: boolean, c: S3EncryptionConfig): string[] {
     const algo = peek(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm");
-    if (algo === UNKNOWN || (logTarget && algo === "AES256")) return [];
+    if (algo === UNKNOWN || (logTarget && c.allowSseS3ForAccessLogTargets && algo === "AES256")) return [];
     if (typeof algo !== "string" || !KMS_ALGORITHMS.includes(algo)) {
         return [`${field}.applyServerSideEncryptionByDefault.sseAlgorithm is ${algo === undefined ? "not set" : `"${algo}"`}, not "aws:kms"`];
     }
+    const out: string[] = [];
     const key = cmkAt(rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId");
-    return key ? [`${field}.applyServerSideEncryptionByDefault.kmsMasterKeyId: ${key}`] : [];
+    if (key) out.push(`${field}.applyServerSideEncryptionByDefault.kmsMasterKeyId: ${key}`);
+    if (c.requireBucketKey && peek(rule, "bucketKeyEnabled") !== UNKNOWN && bool(rule, "bucketKeyEnabled") !== true) {
+        out.push(`${field}.bucketKeyEnabled is not true (every object read and write calls KMS)`);
+    }
+    return out;
 }
 
-function sseConfigProblems(c: PolicyResource, logTarget: boolean): string[] {
-    const rules = list(c.props, "rules");
-    if (rules.length === 0) return peek(c.props, "rules") === UNKNOWN ? [] : ["it has no rules"];
-    return rules.flatMap((r, i) => ruleProblems(r, `rules[${i}]`, logTarget));
+function sseConfigProblems(r: PolicyResource, logTarget: boolean, c: S3EncryptionConfig): string[] {
+    const rules = list(r.props, "rules");
+    if (rules.length === 0) return peek(r.props, "rules") === UNKNOWN ? [] : ["it has no rules"];
+    return rules.flatMap((rule, i) => ruleProblems(rule, `rules[${i}]`, logTarget, c));
 }
+
+export interface S3EncryptionConfig {
+    allowSseS3ForAccessLogTargets: boolean;
+    requireBucketKey: boolean;
+}
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        allowSseS3ForAccessLogTargets: {
+            type: "boolean",
+            default: true,
+            description: "Accept AES256 on buckets a BucketLogging names as targetBucket (S3 server access logs can't be delivered to SSE-KMS buckets).",
+        },
+        requireBucketKey: {
+            type: "boolean",
+            default: false,
+            description: "Also require bucketKeyEnabled: true, which cuts KMS request costs for lake-scale object counts.",
+        },
+    },
+};
 
 /**
  * Every bucket is encrypted with SSE-KMS under a customer-managed key. With @pulumi/aws v7 the
@@ -44,8 +70,10 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
         "S3 buckets have a server-side encryption configuration using SSE-KMS with a customer-managed KMS key (not AES256, not aws/s3); server access log target buckets may use SSE-S3, the only encryption log delivery supports.",
     severity: "high",
     tags: ["security", "encryption", "s3"],
+    configSchema,
     remediationSteps: FIX,
     validateStack: (args, report) => {
+        const config = cfg<S3EncryptionConfig>(args, configSchema);
         const buckets = ofType(args.resources, BUCKET_TYPES);
         const configs = ofType(args.resources, BUCKET_SSE_TYPES);
         const loggings = ofType(args.resources, [T.bucketLogging, T.bucketLoggingV2]);
@@ -54,7 +82,7 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
         );
         for (const c of configs) {
             const bucket = buckets.find((b) => refersTo(c, ["bucket"], b, buckets));
-            const problems = sseConfigProblems(c, bucket !== undefined && logTargets.has(bucket.urn));
+            const problems = sseConfigProblems(c, bucket !== undefined && logTargets.has(bucket.urn), config);
             if (problems.length > 0) {
                 report(`${subject(c)}: ${problems.join("; ")}. Fix: set sseAlgorithm "aws:kms" and kmsMasterKeyId to a customer-managed key's ARN.`, c.urn);
             }
@@ -62,7 +90,7 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
         for (const b of buckets) {
             const inline = peek(b.props, "serverSideEncryptionConfiguration", "rule");
             if (inline !== undefined && inline !== null) {
-                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule", logTargets.has(b.urn));
+                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule", logTargets.has(b.urn), config);
                 if (problems.length > 0) report(`${subject(b)}: ${problems.join("; ")}. Fix: ${FIX}.`, b.urn);
                 continue;
             }

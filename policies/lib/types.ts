@@ -8,6 +8,7 @@ export const T = {
     bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     bucketSseV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    accountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
     bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
     bucketLogging: "aws:s3/bucketLogging:BucketLogging",
     bucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",

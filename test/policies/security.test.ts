@@ -84,6 +84,14 @@ describe("lake-security", () => {
             expect(await runStack(s3BucketKmsEncryption, [...stack, source, logging, sse])).to.deep.equal([]);
             const v = await runStack(s3BucketKmsEncryption, [...stack, source, sse]);
             expect(v).to.have.length(1);
+            const strict = await runStack(s3BucketKmsEncryption, [...stack, source, logging, sse], { allowSseS3ForAccessLogTargets: false });
+            expect(strict).to.have.length(1);
+        });
+        it("requires bucket keys only when configured", async () => {
+            const noBucketKey = { bucket: "acme-lake-gold", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }] };
+            expect(await runStack(s3BucketKmsEncryption, bucketStack({ sse: noBucketKey }))).to.deep.equal([]);
+            const v = await runStack(s3BucketKmsEncryption, bucketStack({ sse: noBucketKey }), { requireBucketKey: true });
+            expect(v[0].message).to.contain("rules[0].bucketKeyEnabled is not true");
         });
         it("judges the deprecated inline configuration", async () => {
             const inline = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } };
@@ -107,6 +115,19 @@ describe("lake-security", () => {
                 expect(v[0].message).to.contain(`${field}=false`).and.contain(`Fix: set ${field}: true`);
             });
         }
+    });
+
+    describe("s3-public-access-block (account level)", () => {
+        const account = res(T.accountPublicAccessBlock, "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        it("accepts an all-on account block in place of bucket blocks only when configured", async () => {
+            expect(await runStack(s3PublicAccessBlock, [...bucketStack({ pab: null }), account])).to.have.length(1);
+            expect(await runStack(s3PublicAccessBlock, [...bucketStack({ pab: null }), account], { acceptAccountLevelBlock: true })).to.deep.equal([]);
+        });
+        it("judges the account block's own settings", async () => {
+            const weak = res(T.accountPublicAccessBlock, "account", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false });
+            const v = await runStack(s3PublicAccessBlock, [...bucketStack(), weak]);
+            expect(v[0].message).to.contain("aws.s3.AccountPublicAccessBlock 'account' leaves public access open: restrictPublicBuckets=false");
+        });
     });
 
     describe("s3-tls-only", () => {
@@ -217,6 +238,7 @@ describe("lake-security", () => {
             expect((await runStack(glueCatalogEncryption, stack(pw)))[0].message).to.contain("returnConnectionPasswordEncrypted is not true");
             const key = flip(settings, "dataCatalogEncryptionSettings.encryptionAtRest.sseAwsKmsKeyId", "alias/aws/glue");
             expect((await runStack(glueCatalogEncryption, stack(key)))[0].message).to.contain("AWS-managed");
+            expect(await runStack(glueCatalogEncryption, stack(key), { requireCustomerManagedKey: false })).to.deep.equal([]);
         });
         const scCases: [string, string][] = [
             ["s3Encryption.s3EncryptionMode", "SSE-S3"],
@@ -261,6 +283,11 @@ describe("lake-security", () => {
             expect((await runResource(redshiftNotPublic, T.redshiftCluster, flip(cluster, "publiclyAccessible", true)))[0].message).to.contain("publiclyAccessible is true");
             expect(await runResource(redshiftNotPublic, T.redshiftServerlessWorkgroup, { workgroupName: "lake", namespaceName: "lake", publiclyAccessible: true })).to.have.length(1);
         });
+        it("requires enhanced VPC routing only when configured", async () => {
+            const config = { requireEnhancedVpcRouting: true };
+            expect((await runResource(redshiftNotPublic, T.redshiftCluster, cluster, { config }))[0].message).to.contain("enhancedVpcRouting is not set (false)");
+            expect(await runResource(redshiftNotPublic, T.redshiftCluster, flip(cluster, "enhancedVpcRouting", true), { config })).to.deep.equal([]);
+        });
     });
 
     describe("stream-encryption", () => {
@@ -296,6 +323,11 @@ describe("lake-security", () => {
             expect(await runResource(secretsManagerCmk, T.secret, { name: "redshift-admin", kmsKeyId: KEY_ARN })).to.deep.equal([]);
             expect((await runResource(secretsManagerCmk, T.secret, { name: "redshift-admin" }))[0].message).to.contain("kmsKeyId: no KMS key is set");
             expect((await runResource(secretsManagerCmk, T.secret, { kmsKeyId: "alias/aws/secretsmanager" }))[0].message).to.contain("AWS-managed");
+        });
+        it("checks replicas' keys unless told not to", async () => {
+            const replicated = { name: "x", kmsKeyId: KEY_ARN, replicas: [{ region: "eu-central-1" }] };
+            expect((await runResource(secretsManagerCmk, T.secret, replicated))[0].message).to.contain("replicas[0] (region eu-central-1) kmsKeyId: no KMS key is set");
+            expect(await runResource(secretsManagerCmk, T.secret, replicated, { config: { checkReplicas: false } })).to.deep.equal([]);
         });
         it("passes a rotating symmetric key", async () => {
             expect(await runResource(kmsKeyRotation, T.kmsKey, { enableKeyRotation: true, rotationPeriodInDays: 365 })).to.deep.equal([]);

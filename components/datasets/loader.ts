@@ -555,6 +555,9 @@ function checkProjection(r: RawDataset, partitionKeys: Column[], format: string,
             } else if (re && re.test(lo!) && re.test(hi!) && /^[yu]{4}/.test(p.format) && lo! > hi!) {
                 push(src.problem([...where, "range"], `start ${lo} is after end ${hi}`, p.range));
             }
+            if (/[Hms]/.test(p.format.replace(/'[^']*'/g, "")) && !p.unit) {
+                push(src.problem([...where], `format ${p.format} is finer than a day: set interval and unit (e.g. interval: 1, unit: HOURS)`, undefined, true));
+            }
             if (!["string", "date"].includes(type)) push(src.problem([...where, "type"], `date projection needs a string or date partition key; '${key}' is ${type}`, p.type));
             keys[key] = { type: "date", range: p.range.replace(/\s+/g, ""), format: p.format, ...(p.interval ? { interval: p.interval } : {}), ...(p.unit ? { unit: p.unit as never } : {}) };
         } else if (p.type === "integer") {

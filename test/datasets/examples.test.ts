@@ -95,3 +95,26 @@ describe("datasets: the published JSON Schemas", () => {
         });
     });
 });
+
+describe("datasets: schema documentation for editors", () => {
+    /** Every property an editor completes shows a description on hover. */
+    function undocumented(node: unknown, at: string, out: string[]): string[] {
+        if (Array.isArray(node)) node.forEach((n, i) => undocumented(n, `${at}[${i}]`, out));
+        else if (node && typeof node === "object") {
+            const o = node as Record<string, unknown>;
+            if (o.properties && !at.includes("allOf")) {
+                for (const [k, v] of Object.entries(o.properties as Record<string, unknown>)) {
+                    if (v && typeof v === "object" && !("description" in v)) out.push(`${at}.${k}`);
+                }
+            }
+            for (const [k, v] of Object.entries(o)) undocumented(v, `${at}.${k}`, out);
+        }
+        return out;
+    }
+    for (const file of ["dataset.schema.json", "connections.schema.json"]) {
+        it(`${file} describes every field`, () => {
+            const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "stacks/schema", file), "utf8"));
+            expect(undocumented(schema, "", [])).to.deep.equal([]);
+        });
+    }
+});

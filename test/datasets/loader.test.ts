@@ -14,6 +14,11 @@ interface BadCase {
 
 const cases: BadCase[] = [
     // Schema
+    { title: "a description too short to help anyone", change: (d) => (d.description = "trips"), field: "description", line: "description: trips", message: /must NOT have fewer than 10 characters/ },
+    { title: "an unknown source type", change: (d) => (d.source = { type: "kafka" }), field: "source.type", line: "type: kafka", message: /must be one of s3, jdbc, firehose, job/ },
+    { title: "producers not a list", change: (d) => (d.producers = "role/etl"), field: "producers", line: "producers: role/etl", message: /must be a list/ },
+    { title: "a column comment longer than Glue allows", change: (d) => (d.columns[0].comment = "x".repeat(300)), field: "columns[0].comment", line: "comment: xxx", message: /must NOT have more than 255 characters/ },
+    { title: "a stack name that can't be one", change: (d) => (d.stacks = ["Prod!"]), field: "stacks[0]", line: "- Prod!", message: /must match/ },
     { title: "a missing required field", change: (d) => delete d.owner, field: "owner", line: "name: trips", message: /missing required field 'owner'/ },
     { title: "an unknown field, with a suggestion", change: (d) => (d.partition_keys = d.partitionKeys), field: "partition_keys", line: "partition_keys:", message: /unknown field 'partition_keys'; did you mean 'partitionKeys'\?/ },
     { title: "a misspelt column field", change: (d) => (d.columns[1].typ = "int"), field: "columns[1].typ", line: "typ: int", message: /did you mean 'type'/ },

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { EngineError } from "./errors";
+import { analyzeRequest, AnalyzeItem, Diagnostic, readDiagnostics, readRemediations, SEVERITY, stackRequest } from "./analyzer-proto";
 import type { PolicyConfig, PolicyMeta } from "./policy-config";
 import type { EnforcementLevel, PlannedResource, Violation } from "./types";
 
@@ -26,10 +27,12 @@ const LEVEL_TO_PB: Record<EnforcementLevel, number> = {
     remediate: analyzerPb.EnforcementLevel.REMEDIATE,
 };
 const PB_TO_LEVEL = Object.fromEntries(Object.entries(LEVEL_TO_PB).map(([k, v]) => [v, k])) as Record<number, EnforcementLevel>;
-const SEVERITY = ["", "low", "medium", "high", "critical"];
+const PROTO = { analyzerPb, Struct };
 const MAX_MESSAGE = 400 * 1024 * 1024;
-/** Analyze calls in flight per pack: enough to keep the pack's event loop busy, few enough to bound memory. */
-const CONCURRENCY = 64;
+/** Resources per batch, and batches in flight per pack: keeps the pack busy while bounding memory. */
+const BATCH = 250;
+const IN_FLIGHT = 2;
+const PACK_HOST = path.join(__dirname, "child", "pack-host.ts");
 const STARTUP_TIMEOUT_MS = 60_000;
 
 export interface PackInfo {
@@ -69,6 +72,10 @@ export class PolicyPackProcess {
     info?: PackInfo;
     private client: any;
     private stderr = "";
+    /** The pack host preloaded into the pack took over serve(): batches go over IPC. */
+    private hostReady = false;
+    private nextId = 0;
+    private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
     private constructor(
         readonly dir: string,
@@ -78,9 +85,28 @@ export class PolicyPackProcess {
     /** Spawns the pack and waits for the port it prints. */
     static async start(dir: string, env: NodeJS.ProcessEnv, tsxHook: string): Promise<PolicyPackProcess> {
         const entry = packEntry(dir);
-        const child = spawn(process.execPath, ["--require", tsxHook, entry], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["--require", tsxHook, "--require", PACK_HOST, entry], {
+            cwd: dir,
+            env,
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+            serialization: "advanced",
+        });
         const pack = new PolicyPackProcess(dir, child);
         child.stderr!.on("data", (chunk) => (pack.stderr += chunk));
+        child.on("message", (msg: { kind?: string; id?: number; results?: unknown; error?: string }) => {
+            if (msg.kind === "ready") {
+                pack.hostReady = true;
+                return;
+            }
+            const waiter = pack.pending.get(msg.id!);
+            pack.pending.delete(msg.id!);
+            if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
+            else waiter?.resolve(msg.results);
+        });
+        child.on("exit", (code) => {
+            for (const waiter of pack.pending.values()) waiter.reject(new Error(`pack process exited (code ${code}): ${pack.stderr.trim()}`));
+            pack.pending.clear();
+        });
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
             const timer = setTimeout(() => reject(new EngineError(`policy pack ${dir}: no port within ${STARTUP_TIMEOUT_MS / 1000}s`)), STARTUP_TIMEOUT_MS);
@@ -106,6 +132,7 @@ export class PolicyPackProcess {
     }
 
     private fail(what: string, err: unknown): never {
+        if (err instanceof EngineError) throw err;
         const detail = (err as any)?.details ?? (err as Error)?.message ?? String(err);
         throw new EngineError(`policy pack ${this.info?.name ?? this.dir}: ${what} failed: ${detail}`);
     }
@@ -160,84 +187,95 @@ export class PolicyPackProcess {
         await unary(this.client, "configureStack", stackReq).catch((e) => this.fail("ConfigureStack", e));
     }
 
-    private diagnostics(resp: any, fallbackUrn: string | null): Violation[] {
-        return resp.getDiagnosticsList().map((d: any) => {
+    private violations(diagnostics: Diagnostic[], fallbackUrn: string | null): Violation[] {
+        return diagnostics.map((d) => {
             const v: Violation = {
-                pack: d.getPolicypackname() || this.info!.name,
-                policy: d.getPolicyname(),
-                level: PB_TO_LEVEL[d.getEnforcementlevel()] as Violation["level"],
-                message: d.getMessage(),
-                urn: d.getUrn() || fallbackUrn,
-                description: d.getDescription(),
+                pack: d.policyPackName || this.info!.name,
+                policy: d.policyName,
+                level: d.level as Violation["level"],
+                message: d.message,
+                urn: d.urn || fallbackUrn,
+                description: d.description,
             };
-            if (d.getSeverity()) v.severity = SEVERITY[d.getSeverity()];
+            if (d.severity) v.severity = d.severity;
             return v;
         });
     }
 
-    /** Analyze for every resource (bounded concurrency), then AnalyzeStack over all of them. */
+    /** One batch through the pack host's IPC channel (see child/pack-host.ts). */
+    private bulk<T>(kind: "analyze" | "remediate" | "analyzeStack", items: AnalyzeItem[]): Promise<T> {
+        const id = this.nextId++;
+        return new Promise<T>((resolve, reject) => {
+            this.pending.set(id, { resolve, reject });
+            this.child.send({ id, kind, items });
+        });
+    }
+
+    private async analyzeBatch(items: AnalyzeItem[]): Promise<Diagnostic[][]> {
+        if (this.hostReady) return this.bulk("analyze", items);
+        return Promise.all(
+            items.map(async (item) =>
+                readDiagnostics(PROTO, await unary(this.client, "analyze", analyzeRequest(PROTO, item)).catch((e) => this.fail(`Analyze of ${item.urn}`, e))),
+            ),
+        );
+    }
+
+    private async remediateBatch(items: AnalyzeItem[]): Promise<{ props?: Record<string, unknown>; diagnostics: Diagnostic[] }[]> {
+        if (this.hostReady) return this.bulk("remediate", items);
+        return Promise.all(
+            items.map(async (item) =>
+                readRemediations(await unary(this.client, "remediate", analyzeRequest(PROTO, item)).catch((e) => this.fail(`Remediate of ${item.urn}`, e))),
+            ),
+        );
+    }
+
+    /**
+     * Analyze for every managed resource (inputs, after Remediate when a policy is at level remediate),
+     * then AnalyzeStack over all of them (inputs overlaid with outputs), like the engine's preview.
+     */
     async analyze(resources: PlannedResource[], withRemediation: boolean, providers: ProviderLookup): Promise<Violation[]> {
         const violations: Violation[] = [];
         const managed = resources.filter((r) => !r.external);
+        const batches: PlannedResource[][] = [];
+        for (let i = 0; i < managed.length; i += BATCH) batches.push(managed.slice(i, i + BATCH));
         let next = 0;
         const worker = async () => {
-            while (next < managed.length) {
-                const resource = managed[next++];
-                let props = resource.inputs;
+            while (next < batches.length) {
+                const batch = batches[next++];
+                let items = batch.map((r) => toItem(r, r.inputs, providers));
                 if (withRemediation) {
-                    const remediated = await this.remediate(resource, props, providers);
-                    props = remediated.props;
-                    violations.push(...remediated.violations);
+                    const remediated = await this.remediateBatch(items).catch((e) => this.fail("Remediate", e));
+                    items = items.map((item, i) => (remediated[i].props ? { ...item, props: remediated[i].props! } : item));
+                    remediated.forEach((r, i) => violations.push(...this.violations(r.diagnostics, batch[i].urn)));
                 }
-                const req = new analyzerPb.AnalyzeRequest();
-                fillResource(req, resource, props, providers);
-                const resp = await unary(this.client, "analyze", req).catch((e) => this.fail(`Analyze of ${resource.urn}`, e));
-                violations.push(...this.diagnostics(resp, resource.urn));
+                const results = await this.analyzeBatch(items).catch((e) => this.fail("Analyze", e));
+                results.forEach((diagnostics, i) => violations.push(...this.violations(diagnostics, batch[i].urn)));
             }
         };
-        await Promise.all(Array.from({ length: Math.min(CONCURRENCY, managed.length) }, worker));
+        await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, worker));
 
-        const stackReq = new analyzerPb.AnalyzeStackRequest();
-        stackReq.setResourcesList(
-            managed.map((resource) => {
-                const r = new analyzerPb.AnalyzerResource();
-                fillResource(r, resource, { ...resource.inputs, ...resource.outputs }, providers);
-                r.setParent(resource.parent ?? "");
-                r.setDependenciesList(resource.dependencies);
-                return r;
-            }),
-        );
-        const resp = await unary(this.client, "analyzeStack", stackReq).catch((e) => this.fail("AnalyzeStack", e));
-        violations.push(...this.diagnostics(resp, null));
+        const stackItems = managed.map((r) => ({
+            ...toItem(r, { ...r.inputs, ...r.outputs }, providers),
+            parent: r.parent ?? "",
+            dependencies: r.dependencies,
+        }));
+        const stackDiagnostics: Diagnostic[] = this.hostReady
+            ? await this.bulk<Diagnostic[]>("analyzeStack", stackItems).catch((e) => this.fail("AnalyzeStack", e))
+            : readDiagnostics(PROTO, await unary(this.client, "analyzeStack", stackRequest(PROTO, stackItems)).catch((e) => this.fail("AnalyzeStack", e)));
+        violations.push(...this.violations(stackDiagnostics, null));
         return violations;
     }
 
-    /** Remediate RPC: policies at level remediate rewrite the inputs; each change is reported at level remediate. */
-    private async remediate(
-        resource: PlannedResource,
-        props: Record<string, unknown>,
-        providers: ProviderLookup,
-    ): Promise<{ props: Record<string, unknown>; violations: Violation[] }> {
-        const req = new analyzerPb.AnalyzeRequest();
-        fillResource(req, resource, props, providers);
-        const resp: any = await unary(this.client, "remediate", req).catch((e) => this.fail(`Remediate of ${resource.urn}`, e));
-        const violations: Violation[] = [];
-        let current = props;
-        for (const r of resp.getRemediationsList()) {
-            if (r.getProperties()) current = r.getProperties().toJavaScript();
-            violations.push({
-                pack: r.getPolicypackname() || this.info!.name,
-                policy: r.getPolicyname(),
-                level: "remediate",
-                message: r.getDiagnostic() || `${r.getDescription()} (remediated automatically)`,
-                urn: resource.urn,
-                description: r.getDescription(),
-            });
-        }
-        return { props: current, violations };
-    }
+    /** Peak RSS of the pack process (Linux /proc), read before it is stopped; undefined elsewhere. */
+    peakRssKb?: number;
 
     stop(): void {
+        try {
+            const status = fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+            this.peakRssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) || undefined;
+        } catch {
+            // Not Linux, or already gone: no figure.
+        }
         this.client?.close();
         if (this.child.exitCode === null) this.child.kill();
     }
@@ -246,29 +284,24 @@ export class PolicyPackProcess {
 /** Provider a resource is bound to: its explicit provider resource, else the package's default provider. */
 export type ProviderLookup = (resource: PlannedResource) => { type: string; name: string; urn: string; props: Record<string, unknown> } | undefined;
 
-function fillResource(req: any, resource: PlannedResource, props: Record<string, unknown>, providers: ProviderLookup): void {
-    req.setType(resource.type);
-    req.setProperties(toStruct(props));
-    req.setUrn(resource.urn);
-    req.setName(resource.name);
-    const opts = new analyzerPb.AnalyzerResourceOptions();
-    opts.setProtect(resource.protect);
-    opts.setIgnorechangesList(resource.ignoreChanges ?? []);
-    opts.setDeletebeforereplace(resource.deleteBeforeReplace ?? false);
-    opts.setDeletebeforereplacedefined(resource.deleteBeforeReplace !== undefined);
-    opts.setAdditionalsecretoutputsList(resource.additionalSecretOutputs ?? []);
-    opts.setAliasesList(resource.aliases ?? []);
-    opts.setParent(resource.parent ?? "");
-    req.setOptions(opts);
+function toItem(resource: PlannedResource, props: Record<string, unknown>, providers: ProviderLookup): AnalyzeItem {
+    const item: AnalyzeItem = {
+        type: resource.type,
+        urn: resource.urn,
+        name: resource.name,
+        props,
+        options: {
+            protect: resource.protect,
+            ignoreChanges: resource.ignoreChanges ?? [],
+            additionalSecretOutputs: resource.additionalSecretOutputs ?? [],
+            aliases: resource.aliases ?? [],
+            parent: resource.parent ?? "",
+        },
+    };
+    if (resource.deleteBeforeReplace !== undefined) item.options.deleteBeforeReplace = resource.deleteBeforeReplace;
     const provider = providers(resource);
-    if (provider) {
-        const p = new analyzerPb.AnalyzerProviderResource();
-        p.setType(provider.type);
-        p.setName(provider.name);
-        p.setUrn(provider.urn);
-        p.setProperties(toStruct(provider.props));
-        req.setProvider(p);
-    }
+    if (provider) item.provider = provider;
+    return item;
 }
 
 /** Maps resources to providers: explicit `provider` references, else a default provider per package. */

@@ -30,6 +30,8 @@ export interface CheckResult {
     policyConfigFile?: string;
     /** Wall time of the policy evaluation after the plan finished. */
     analyzeMs: number;
+    /** Peak RSS per pack process (Linux only), filled when the packs stop. */
+    packPeakRssKb: Record<string, number | undefined>;
 }
 
 export function discoverPacks(root = path.join(REPO_ROOT, "policies")): string[] {
@@ -58,6 +60,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     // Keep startup failures from becoming unhandled while the plan runs; they are rethrown below.
     starting.forEach((p) => p.catch(() => undefined));
     const started: PolicyPackProcess[] = [];
+    const packPeakRssKb: Record<string, number | undefined> = {};
     try {
         opts.progress?.step("running program");
         const run = await runPlan({ programDir: opts.programDir, stack, sourcePositions: opts.sourcePositions, verbose: opts.verbose });
@@ -89,9 +92,12 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
                     a.policy.localeCompare(b.policy) ||
                     (a.urn ?? "").localeCompare(b.urn ?? ""),
             );
-        return { run, packs: results.map((r) => r.info), violations, policyConfigFile, analyzeMs: Date.now() - analyzeStarted };
+        return { run, packs: results.map((r) => r.info), violations, policyConfigFile, analyzeMs: Date.now() - analyzeStarted, packPeakRssKb };
     } finally {
-        for (const pack of started) pack.stop();
+        for (const pack of started) {
+            pack.stop();
+            packPeakRssKb[pack.info?.name ?? pack.dir] = pack.peakRssKb;
+        }
         // Packs still starting when the plan failed: stop them as soon as they are up.
         for (const p of starting) p.then((pack) => pack.stop(), () => undefined);
     }

@@ -27,6 +27,11 @@ function emit(text: string, out?: string): void {
     }
 }
 
+/** Figures for tools/bench: this process's own peak RSS is added here. */
+function writeStats(file: string, stats: Record<string, unknown>): void {
+    fs.writeFileSync(file, JSON.stringify({ ...stats, cliMaxRssKb: process.resourceUsage().maxRSS }));
+}
+
 function warn(warnings: string[]): void {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
@@ -44,12 +49,22 @@ program
     .option("--stack <name>", "stack name (config from Pulumi.<stack>.yaml)", "dev")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--out <file>", "write the output to a file instead of stdout")
+    .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
     .action(async (opts) => {
         const progress = createProgress();
         progress.step("running program");
         const run = await runPlan({ programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
         warn(run.warnings);
         emit(opts.format === "json" ? JSON.stringify(planJson(run.plan), null, 2) + "\n" : renderPlanText(run.plan), opts.out);
+        if (opts.stats) {
+            writeStats(opts.stats, {
+                command: "plan",
+                resources: run.plan.resources.length,
+                wallMs: run.wallMs,
+                loadMs: run.loadMs,
+                programMaxRssKb: run.maxRssKb,
+            });
+        }
     });
 
 program
@@ -61,8 +76,10 @@ program
     .option("--policy-config <file>", "policy pack config JSON (default: policies/config/<stack>.json when it exists)")
     .addOption(new Option("--format <format>", "report format").choices(["text", "json", "markdown", "sarif"]).default("text"))
     .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
     .action(async (opts) => {
         const progress = createProgress();
+        const started = Date.now();
         const result = await runCheck({
             programDir: opts.program,
             stack: opts.stack,
@@ -92,6 +109,18 @@ program
                 text = renderCheckText(result);
         }
         emit(text, opts.out);
+        if (opts.stats) {
+            writeStats(opts.stats, {
+                command: "check",
+                resources: result.run.plan.resources.length,
+                violations: result.violations.length,
+                wallMs: Date.now() - started,
+                planMs: result.run.wallMs,
+                analyzeMs: result.analyzeMs,
+                programMaxRssKb: result.run.maxRssKb,
+                packMaxRssKb: result.packPeakRssKb,
+            });
+        }
         if (countByLevel(result.violations).mandatory > 0) process.exitCode = 1;
     });
 

@@ -80,6 +80,15 @@ function installFastPaths(): void {
         return s;
     };
     installLazyOutputs();
+    // Resource args carry every output property as undefined (30+ on a bucket); serialising each costs
+    // an async round of its own only to be dropped ("undefined values are treated as absent").
+    const rpc = sdkRequire("./runtime/rpc");
+    const serializeResourceProperties = rpc.serializeResourceProperties;
+    rpc.serializeResourceProperties = (label: string, props: Record<string, unknown>, opts: unknown) => {
+        const defined: Record<string, unknown> = {};
+        for (const k of Object.keys(props)) if (props[k] !== undefined) defined[k] = props[k];
+        return serializeResourceProperties(label, defined, opts);
+    };
     // Source positions: only when asked (SARIF), and only the first frame inside the program.
     const { Resource } = sdkRequire("./resource");
     Resource.stackTrace = () => {

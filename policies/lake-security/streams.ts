@@ -35,7 +35,9 @@ export const streamEncryption: ResourceValidationPolicy = {
                 return;
             }
             const key = cmkAt(args.props, "kmsKeyId");
-            if (key && (requireCustomerManagedKey || key === "no KMS key is set")) {
+            // KMS without a key id is rejected by AWS; an AWS-managed key is fine unless CMKs are required.
+            const keyMissing = peek(args.props, "kmsKeyId") === undefined;
+            if (key && (requireCustomerManagedKey || keyMissing)) {
                 report(`${subject(args)}: kmsKeyId: ${key}. Fix: set kmsKeyId to a customer-managed aws.kms.Key's ARN.`);
             }
             return;

@@ -300,6 +300,9 @@ describe("lake-security", () => {
         it("flags an unencrypted Kinesis stream", async () => {
             expect((await runResource(streamEncryption, T.kinesisStream, flip(kinesis, "encryptionType", undefined)))[0].message).to.contain("not set (NONE)");
         });
+        it("flags KMS without a key id", async () => {
+            expect((await runResource(streamEncryption, T.kinesisStream, flip(kinesis, "kmsKeyId", undefined)))[0].message).to.contain("kmsKeyId: no KMS key is set");
+        });
         it("accepts aws/kinesis unless CMKs are required", async () => {
             const managed = flip(kinesis, "kmsKeyId", "alias/aws/kinesis");
             expect(await runResource(streamEncryption, T.kinesisStream, managed)).to.deep.equal([]);

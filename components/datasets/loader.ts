@@ -56,6 +56,15 @@ const DEFAULT_PORTS: Record<JdbcConnection["engine"], number> = { postgresql: 54
 /** JDBC include path depth: database/schema/table where the engine has schemas. */
 const JDBC_PATH_DEPTH: Record<JdbcConnection["engine"], number> = { postgresql: 3, mysql: 2, sqlserver: 3 };
 const MIN_REASON = 10;
+/** Plain-words messages for the schema's patterns. */
+const PATTERN_HELP: Record<string, string> = {
+    "^[a-z][a-z0-9_]*$": "must be lowercase letters, digits and underscores, starting with a letter",
+    "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$": "must be an S3 URI, s3://<bucket>/<prefix>/",
+    "^[a-z][a-z0-9-]*$": "must be a stack name: lowercase letters, digits and hyphens",
+    "^subnet-[0-9a-f]{8,17}$": "must be a subnet id like subnet-0a1b2c3d4e5f60711",
+    "^sg-[0-9a-f]{8,17}$": "must be a security group id like sg-0d1e2f3a4b5c60711",
+    "^[a-z]{2}-[a-z]+-\\d[a-z]$": "must be an availability zone like eu-west-1a",
+};
 const IDENT = /^[a-z][a-z0-9_]*$/;
 const MAX_IDENT = 255;
 
@@ -202,7 +211,7 @@ function schemaProblems(errors: ErrorObject[] | null | undefined, src: SourceFil
                 break;
             case "pattern": {
                 const pattern = (e.params as { pattern: string }).pattern;
-                p = src.problem(fixed, pattern === IDENT.source ? "must be lowercase letters, digits and underscores, starting with a letter" : `must match ${pattern}`, e.data);
+                p = src.problem(fixed, PATTERN_HELP[pattern] ?? `must match ${pattern}`, e.data);
                 break;
             }
             case "format":

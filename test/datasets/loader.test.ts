@@ -18,7 +18,7 @@ const cases: BadCase[] = [
     { title: "an unknown source type", change: (d) => (d.source = { type: "kafka" }), field: "source.type", line: "type: kafka", message: /must be one of s3, jdbc, firehose, job/ },
     { title: "producers not a list", change: (d) => (d.producers = "role/etl"), field: "producers", line: "producers: role/etl", message: /must be a list/ },
     { title: "a column comment longer than Glue allows", change: (d) => (d.columns[0].comment = "x".repeat(300)), field: "columns[0].comment", line: "comment: xxx", message: /must NOT have more than 255 characters/ },
-    { title: "a stack name that can't be one", change: (d) => (d.stacks = ["Prod!"]), field: "stacks[0]", line: "- Prod!", message: /must match/ },
+    { title: "a stack name that can't be one", change: (d) => (d.stacks = ["Prod!"]), field: "stacks[0]", line: "- Prod!", message: /must be a stack name/ },
     { title: "a missing required field", change: (d) => delete d.owner, field: "owner", line: "name: trips", message: /missing required field 'owner'/ },
     { title: "an unknown field, with a suggestion", change: (d) => (d.partition_keys = d.partitionKeys), field: "partition_keys", line: "partition_keys:", message: /unknown field 'partition_keys'; did you mean 'partitionKeys'\?/ },
     { title: "a misspelt column field", change: (d) => (d.columns[1].typ = "int"), field: "columns[1].typ", line: "typ: int", message: /did you mean 'type'/ },
@@ -36,7 +36,7 @@ const cases: BadCase[] = [
     { title: "a field that doesn't apply to the source type", change: (d) => (d.source = { type: "job", job: "x", crawl: true }), field: "source.crawl", line: "crawl: true", message: /'crawl' does not apply to type 'job'/ },
     { title: "an enum projection without values", change: (d) => (d.projection.keys.dt = { type: "enum" }), field: "projection.keys.dt.values", line: "dt:", message: /missing required field 'values'/ },
     { title: "a short unpartitioned reason", change: (d) => { delete d.partitionKeys; delete d.projection; d.unpartitionedReason = "small"; }, field: "unpartitionedReason", line: "unpartitionedReason: small", message: /fewer than 10 characters/ },
-    { title: "an invalid location", change: (d) => (d.location = "https://bucket/x"), field: "location", line: "location: https://bucket/x", message: /must match/ },
+    { title: "an invalid location", change: (d) => (d.location = "https://bucket/x"), field: "location", line: "location: https://bucket/x", message: /must be an S3 URI, s3:\/\/<bucket>\/<prefix>\// },
     // Names
     { title: "a name invalid for Glue", change: (d) => (d.name = "Trips-2"), field: "name", line: "name: Trips-2", message: /lowercase letters, digits and underscores/ },
     { title: "a file name that doesn't match the name", change: (d) => (d.name = "trip"), field: "name", line: "name: trip", message: /file is named 'trips.yaml' but the dataset is 'trip'/ },
@@ -170,6 +170,7 @@ describe("datasets: loader, across files and stacks", () => {
         expect(byField["connections[0].engine"]!.message).to.match(/postgresql, mysql, sqlserver/);
         expect(byField["connections[0].engine"]!.line).to.equal(3);
         expect(byField["connections[0].subnetId"]!.line).to.equal(6);
+        expect(byField["connections[0].subnetId"]!.message).to.equal("must be a subnet id like subnet-0a1b2c3d4e5f60711");
         expect(byField["connections[0].securityGroupIds"]!.message).to.match(/fewer than 1 items/);
     });
 });

@@ -5,6 +5,7 @@
 import { Command, Option } from "commander";
 import { DatasetError, formatProblem } from "../../components/datasets";
 import { ConfigError } from "../../infra/config";
+import { NameError } from "../../infra/naming";
 import { EngineError } from "../engine/errors";
 import { CommandResult, describe, list, scaffold, UsageError, validate } from "./commands";
 
@@ -20,7 +21,7 @@ function run(action: () => CommandResult): void {
             for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
             process.stderr.write(`${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; see docs/datasets.md#faq\n`);
             process.exitCode = 1;
-        } else if (e instanceof ConfigError || e instanceof UsageError || e instanceof EngineError) {
+        } else if (e instanceof ConfigError || e instanceof UsageError || e instanceof EngineError || e instanceof NameError) {
             process.stderr.write(`${e.message}\n`);
             process.exitCode = 1;
         } else {

@@ -38,7 +38,6 @@ function warn(warnings: string[]): void {
 
 const program = new Command("engine")
     .description("Offline Pulumi plan and CrossGuard policy check (no Pulumi CLI, no cloud credentials)")
-    .option("--verbose", "show stack traces of program and pack errors", false)
     .showHelpAfterError()
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
@@ -143,8 +142,9 @@ program
         emit(await renderGraph(run.plan, { format }), opts.out);
     });
 
-program.hook("preAction", (cmd) => {
-    verbose = Boolean(cmd.opts().verbose);
+for (const cmd of program.commands) cmd.option("--verbose", "show stack traces of program and pack errors", false);
+program.hook("preAction", (_root, action) => {
+    verbose = Boolean(action.opts().verbose);
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

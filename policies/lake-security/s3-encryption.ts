@@ -14,15 +14,21 @@ const FIX =
  * SSE-KMS with a CMK. `logTarget`: the bucket receives S3 server access logs, which AWS can only
  * deliver to SSE-S3 buckets, so AES256 is the right setting there.
  */
-function ruleProblems(rule: unknown, field: string, logTarget: boolean, c: S3EncryptionConfig): string[] {
-    const algo = peek(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm");
+function ruleProblems(
+    rule: unknown,
+    field: string,
+    logTarget: boolean,
+    c: S3EncryptionConfig,
+    byDefault = "applyServerSideEncryptionByDefault",
+): string[] {
+    const algo = peek(rule, byDefault, "sseAlgorithm");
     if (algo === UNKNOWN || (logTarget && c.allowSseS3ForAccessLogTargets && algo === "AES256")) return [];
     if (typeof algo !== "string" || !KMS_ALGORITHMS.includes(algo)) {
-        return [`${field}.applyServerSideEncryptionByDefault.sseAlgorithm is ${algo === undefined ? "not set" : `"${algo}"`}, not "aws:kms"`];
+        return [`${field}.${byDefault}.sseAlgorithm is ${algo === undefined ? "not set" : `"${algo}"`}, not "aws:kms"`];
     }
     const out: string[] = [];
-    const key = cmkAt(rule, "applyServerSideEncryptionByDefault", "kmsMasterKeyId");
-    if (key) out.push(`${field}.applyServerSideEncryptionByDefault.kmsMasterKeyId: ${key}`);
+    const key = cmkAt(rule, byDefault, "kmsMasterKeyId");
+    if (key) out.push(`${field}.${byDefault}.kmsMasterKeyId: ${key}`);
     if (c.requireBucketKey && peek(rule, "bucketKeyEnabled") !== UNKNOWN && bool(rule, "bucketKeyEnabled") !== true) {
         out.push(`${field}.bucketKeyEnabled is not true (every object read and write calls KMS)`);
     }
@@ -33,6 +39,23 @@ function sseConfigProblems(r: PolicyResource, logTarget: boolean, c: S3Encryptio
     const rules = list(r.props, "rules");
     if (rules.length === 0) return peek(r.props, "rules") === UNKNOWN ? [] : ["it has no rules"];
     return rules.flatMap((rule, i) => ruleProblems(rule, `rules[${i}]`, logTarget, c));
+}
+
+/**
+ * The deprecated inline encryption of a bucket: v7 Bucket's `serverSideEncryptionConfiguration.rule`,
+ * or the v6-shaped BucketV2's `serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[]`.
+ * undefined when the bucket declares none.
+ */
+function inlineProblems(b: PolicyResource, logTarget: boolean, c: S3EncryptionConfig): string[] | undefined {
+    const rule = peek(b.props, "serverSideEncryptionConfiguration", "rule");
+    if (rule !== undefined && rule !== null) return ruleProblems(rule, "serverSideEncryptionConfiguration.rule", logTarget, c);
+    const configs = list(b.props, "serverSideEncryptionConfigurations");
+    if (configs.length === 0) return undefined;
+    return configs.flatMap((conf, i) =>
+        list(conf, "rules").flatMap((r, j) =>
+            ruleProblems(r, `serverSideEncryptionConfigurations[${i}].rules[${j}]`, logTarget, c, "applyServerSideEncryptionByDefaults"),
+        ),
+    );
 }
 
 export interface S3EncryptionConfig {
@@ -88,9 +111,8 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
             }
         }
         for (const b of buckets) {
-            const inline = peek(b.props, "serverSideEncryptionConfiguration", "rule");
-            if (inline !== undefined && inline !== null) {
-                const problems = ruleProblems(inline, "serverSideEncryptionConfiguration.rule", logTargets.has(b.urn), config);
+            const problems = inlineProblems(b, logTargets.has(b.urn), config);
+            if (problems !== undefined) {
                 if (problems.length > 0) report(`${subject(b)}: ${problems.join("; ")}. Fix: ${FIX}.`, b.urn);
                 continue;
             }

@@ -7,7 +7,7 @@ import { BUCKET_TYPES, T } from "./types";
 /**
  * Layer of a Glue table in a stack: table parameter marker, then the marker of its database when
  * that database is in the stack (matched by `databaseName`), then patterns on the database name,
- * the table location and the Iceberg location.
+ * the database's locationUri, the table location and the Iceberg location.
  */
 export function tableLayer(
     table: PolicyResource,
@@ -20,6 +20,7 @@ export function tableLayer(
     if (db) markers.push({ where: `database '${db.name}' parameter`, values: stringMap(db.props, "parameters") });
     const names: NameCandidate[] = [
         { what: "database name", text: str(table.props, "databaseName") ?? (db && str(db.props, "name")) },
+        { what: `database '${db?.name}' locationUri`, text: db && str(db.props, "locationUri") },
         { what: "location", text: str(table.props, "storageDescriptor", "location") },
         {
             what: "Iceberg location",

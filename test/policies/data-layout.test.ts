@@ -109,6 +109,12 @@ describe("lake-data-layout", () => {
             const v = await run(flip(plain, "storageDescriptor.location", "s3://acme/x/"));
             expect(v[0].message).to.contain('database name "sales_gold" matches the gold name pattern');
         });
+        it("uses the database resource's locationUri before the table location", async () => {
+            const plain = flip(flip(flip(goldTable, "parameters", {}), "storageDescriptor", CSV), "databaseName", "sales");
+            const db = res(T.glueCatalogDatabase, "salesDb", { name: "sales", locationUri: "s3://acme-lake/silver/sales/" });
+            const v = await run(flip(plain, "storageDescriptor.location", "s3://acme/orders/"), [db]);
+            expect(v[0].message).to.contain(`database 'salesDb' locationUri "s3://acme-lake/silver/sales/" matches the silver name pattern`);
+        });
         it("falls back to the location pattern, and honours configured patterns", async () => {
             const plain = flip(flip(flip(goldTable, "parameters", {}), "storageDescriptor", CSV), "databaseName", "sales");
             const curated = flip(plain, "storageDescriptor.location", "s3://acme-curated-zone/orders/");

@@ -98,6 +98,15 @@ describe("lake-security", () => {
             const v = await runStack(s3BucketKmsEncryption, bucketStack({ sse: null, bucketProps: inline }));
             expect(v[0].message).to.contain("serverSideEncryptionConfiguration.rule");
         });
+        it("judges a v6-shaped BucketV2's inline configurations", async () => {
+            const v6 = (algo: string) => [res(T.bucketV2, "legacy", {
+                bucket: "acme-legacy",
+                serverSideEncryptionConfigurations: [{ rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm: algo, kmsMasterKeyId: KEY_ARN }] }] }],
+            })];
+            expect(await runStack(s3BucketKmsEncryption, v6("aws:kms"))).to.deep.equal([]);
+            const v = await runStack(s3BucketKmsEncryption, v6("AES256"));
+            expect(v[0].message).to.contain('serverSideEncryptionConfigurations[0].rules[0].applyServerSideEncryptionByDefaults.sseAlgorithm is "AES256"');
+        });
     });
 
     describe("s3-public-access-block", () => {

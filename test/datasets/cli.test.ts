@@ -37,7 +37,7 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
     it("validate: exit 0 and a one-line summary for the repo's files", () => {
         const r = run(["validate"]);
         expect(r.code, r.stderr).to.equal(0);
-        expect(r.stdout).to.equal("OK 7 dataset files valid (dev: 7 datasets, 3 connections; prod: 7 datasets, 3 connections)\n");
+        expect(r.stdout).to.equal("OK 8 dataset files valid (dev: 8 datasets, 3 connections; prod: 8 datasets, 3 connections)\n");
     });
 
     it("validate: exit 1 with file:line:col field: message for every error", () => {
@@ -67,7 +67,7 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
         expect(r.code, r.stderr).to.equal(0);
         const lines = r.stdout.trim().split("\n");
         expect(lines[0]).to.match(/^STACK\s+NAME\s+DOMAIN\s+LAYER\s+FORMAT\s+PARTITIONS\s+CLASSIFICATION\s+CONSUMERS$/);
-        expect(lines).to.have.length(8);
+        expect(lines).to.have.length(9);
         expect(lines.find((l) => l.includes("ticket_sales"))).to.match(/^dev\s+ticket_sales\s+sales\s+gold\s+parquet\s+sale_date \(projected\)\s+confidential\s+1$/);
     });
 
@@ -104,7 +104,7 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
         expect(text).to.include("type: decimal(12,2)");
         const v = run(["validate"], root);
         expect(v.code, v.stderr).to.equal(0);
-        expect(v.stdout).to.match(/^OK 8 dataset files valid/);
+        expect(v.stdout).to.match(/^OK 9 dataset files valid/);
         expect(run(["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "a@b.co", "--description", "duplicate file", "--column", "a:int"], root).stderr).to.match(/already exists/);
     });
 

@@ -21,7 +21,7 @@ describe("datasets: the stacks' example files", () => {
     for (const stack of ["dev", "prod"]) {
         it(`load for ${stack} with every principal in the ${stack} account`, () => {
             const { datasets, accountId } = loaded[stack]!;
-            expect(datasets.map((d) => d.name).sort()).to.deep.equal(["customer", "orders", "raw_taxi_trips", "subscription_events", "taxi_trips", "ticket_sales", "venue"]);
+            expect(datasets.map((d) => d.name).sort()).to.deep.equal(["customer", "orders", "raw_taxi_trips", "subscription_events", "taxi_trips", "tenant_accounts", "ticket_sales", "venue"]);
             for (const d of datasets) {
                 for (const p of [...d.producers, ...d.consumers.map((c) => c.principal)]) expect(p).to.match(new RegExp(`^arn:aws:iam::${accountId}:role/`));
             }
@@ -51,6 +51,11 @@ describe("datasets: the stacks' example files", () => {
         expect(d.layer).to.equal("bronze");
         expect(d.source).to.deep.equal({ type: "jdbc", connection: "crm_sqlserver", path: "crm/dbo/Customer" });
         expect(d.crawlSchedule).to.equal("cron(0 1 * * ? *)");
+    });
+
+    it("use each JDBC engine's include path shape", () => {
+        expect(byName("prod", "orders").source).to.deep.equal({ type: "jdbc", connection: "shop_mysql", path: "shop/orders" });
+        expect(byName("prod", "tenant_accounts").source).to.deep.equal({ type: "jdbc", connection: "saas_postgres", path: "saas/public/accounts" });
     });
 
     it("include a raw CSV table with a scheduled crawler", () => {

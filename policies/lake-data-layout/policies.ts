@@ -1,8 +1,8 @@
 import type { Policies } from "@pulumi/policy";
-import { curatedColumnarFormat } from "./columnar-format";
-import { firehoseColumnarConversion } from "./firehose-conversion";
-import { partitionProjectionConsistency } from "./partition-projection";
-import { curatedTablePartitioning } from "./partitioning";
+import { curatedColumnarFormat } from "./curated-columnar-format";
+import { firehoseColumnarConversion } from "./firehose-columnar-conversion";
+import { partitionProjectionConsistency } from "./partition-projection-consistency";
+import { curatedTablePartitioning } from "./curated-table-partitioning";
 
 export const packName = "lake-data-layout";
 export const description =

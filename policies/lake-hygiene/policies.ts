@@ -1,6 +1,6 @@
 import type { Policies } from "@pulumi/policy";
-import { athenaBytesScannedCutoff } from "./athena-cutoff";
-import { prodDataProtection } from "./data-protection";
+import { athenaBytesScannedCutoff } from "./athena-bytes-scanned-cutoff";
+import { prodDataProtection } from "./prod-data-protection";
 import { requiredTags } from "./required-tags";
 
 export const packName = "lake-hygiene";

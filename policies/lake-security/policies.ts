@@ -1,11 +1,15 @@
 import type { Policies } from "@pulumi/policy";
-import { athenaWorkgroupEncryption } from "./athena-encryption";
-import { glueCatalogEncryption, glueSecurityConfiguration } from "./glue-encryption";
-import { redshiftEncryption, redshiftNotPublic } from "./redshift";
-import { s3PublicAccessBlock, s3TlsOnly } from "./s3-access";
-import { s3BucketKmsEncryption } from "./s3-encryption";
-import { kmsKeyRotation, secretsManagerCmk } from "./secrets-kms";
-import { streamEncryption } from "./streams";
+import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
+import { glueCatalogEncryption } from "./glue-catalog-encryption";
+import { glueSecurityConfiguration } from "./glue-security-configuration";
+import { redshiftEncryption } from "./redshift-encryption";
+import { redshiftNotPublic } from "./redshift-not-public";
+import { s3PublicAccessBlock } from "./s3-public-access-block";
+import { s3TlsOnly } from "./s3-tls-only";
+import { s3BucketKmsEncryption } from "./s3-bucket-kms-encryption";
+import { kmsKeyRotation } from "./kms-key-rotation";
+import { secretsManagerCmk } from "./secretsmanager-cmk";
+import { streamEncryption } from "./stream-encryption";
 
 export const packName = "lake-security";
 export const description =

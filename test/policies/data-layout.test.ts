@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { MARKERS } from "../../infra/markers";
-import { curatedColumnarFormat } from "../../policies/lake-data-layout/columnar-format";
-import { firehoseColumnarConversion } from "../../policies/lake-data-layout/firehose-conversion";
-import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection";
-import { curatedTablePartitioning } from "../../policies/lake-data-layout/partitioning";
+import { curatedColumnarFormat } from "../../policies/lake-data-layout/curated-columnar-format";
+import { firehoseColumnarConversion } from "../../policies/lake-data-layout/firehose-columnar-conversion";
+import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection-consistency";
+import { curatedTablePartitioning } from "../../policies/lake-data-layout/curated-table-partitioning";
 import { ORC, PARQUET } from "../../policies/lib/formats";
 import { T } from "../../policies/lib/types";
 import { flip, res, runResource, runStack } from "./helpers";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { athenaBytesScannedCutoff } from "../../policies/lake-hygiene/athena-cutoff";
-import { prodDataProtection } from "../../policies/lake-hygiene/data-protection";
+import { athenaBytesScannedCutoff } from "../../policies/lake-hygiene/athena-bytes-scanned-cutoff";
+import { prodDataProtection } from "../../policies/lake-hygiene/prod-data-protection";
 import { requiredTags } from "../../policies/lake-hygiene/required-tags";
 import { T } from "../../policies/lib/types";
 import { flip, runResource } from "./helpers";

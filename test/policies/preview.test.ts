@@ -5,11 +5,12 @@
 import { expect } from "chai";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { MARKERS } from "../../infra/markers";
-import { curatedColumnarFormat } from "../../policies/lake-data-layout/columnar-format";
-import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection";
-import { curatedTablePartitioning } from "../../policies/lake-data-layout/partitioning";
-import { s3PublicAccessBlock, s3TlsOnly } from "../../policies/lake-security/s3-access";
-import { s3BucketKmsEncryption } from "../../policies/lake-security/s3-encryption";
+import { curatedColumnarFormat } from "../../policies/lake-data-layout/curated-columnar-format";
+import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection-consistency";
+import { curatedTablePartitioning } from "../../policies/lake-data-layout/curated-table-partitioning";
+import { s3PublicAccessBlock } from "../../policies/lake-security/s3-public-access-block";
+import { s3TlsOnly } from "../../policies/lake-security/s3-tls-only";
+import { s3BucketKmsEncryption } from "../../policies/lake-security/s3-bucket-kms-encryption";
 import { PARQUET } from "../../policies/lib/formats";
 import { T } from "../../policies/lib/types";
 import { res, runResource, runStack } from "./helpers";

@@ -44,6 +44,14 @@ describe("policies/README.md and policies/config", () => {
         }
     });
 
+    it("each policy lives in a module named after it", () => {
+        for (const pack of PACKS) {
+            for (const p of pack.policies as Policy[]) {
+                expect(fs.existsSync(path.join(ROOT, "policies", pack.packName, `${p.name}.ts`)), `${pack.packName}/${p.name}.ts`).to.equal(true);
+            }
+        }
+    });
+
     it("config files only name policies that exist and only set properties their schema knows", () => {
         const byName = new Map(PACKS.flatMap((x) => x.policies as Policy[]).map((p) => [p.name, p]));
         for (const stack of ["dev", "prod"]) {

@@ -1,12 +1,16 @@
 import { expect } from "chai";
 import type { PolicyResource } from "@pulumi/policy";
-import { athenaWorkgroupEncryption } from "../../policies/lake-security/athena-encryption";
-import { glueCatalogEncryption, glueSecurityConfiguration } from "../../policies/lake-security/glue-encryption";
-import { redshiftEncryption, redshiftNotPublic } from "../../policies/lake-security/redshift";
-import { s3PublicAccessBlock, s3TlsOnly } from "../../policies/lake-security/s3-access";
-import { s3BucketKmsEncryption } from "../../policies/lake-security/s3-encryption";
-import { kmsKeyRotation, secretsManagerCmk } from "../../policies/lake-security/secrets-kms";
-import { streamEncryption } from "../../policies/lake-security/streams";
+import { athenaWorkgroupEncryption } from "../../policies/lake-security/athena-workgroup-encryption";
+import { glueCatalogEncryption } from "../../policies/lake-security/glue-catalog-encryption";
+import { glueSecurityConfiguration } from "../../policies/lake-security/glue-security-configuration";
+import { redshiftEncryption } from "../../policies/lake-security/redshift-encryption";
+import { redshiftNotPublic } from "../../policies/lake-security/redshift-not-public";
+import { s3PublicAccessBlock } from "../../policies/lake-security/s3-public-access-block";
+import { s3TlsOnly } from "../../policies/lake-security/s3-tls-only";
+import { s3BucketKmsEncryption } from "../../policies/lake-security/s3-bucket-kms-encryption";
+import { kmsKeyRotation } from "../../policies/lake-security/kms-key-rotation";
+import { secretsManagerCmk } from "../../policies/lake-security/secretsmanager-cmk";
+import { streamEncryption } from "../../policies/lake-security/stream-encryption";
 import { T } from "../../policies/lib/types";
 import { flip, res, runResource, runStack } from "./helpers";
 

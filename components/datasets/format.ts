@@ -194,11 +194,11 @@ export function renderDdl(ds: Dataset, location: string, database?: string): str
         `  ${ddlIdent(c.name)} ${c.type}${c.comment ? ` COMMENT ${sqlString(c.comment)}` : ""}`;
     const lines: string[] = [];
     if (ds.format === "iceberg") {
+        // Athena's Iceberg CREATE TABLE has no table COMMENT clause; the description lives in Glue.
         lines.push(`CREATE TABLE ${table} (`, [...ds.columns, ...ds.partitionKeys].map(column).join(",\n") + ")");
-        if (ds.description) lines.push(`COMMENT ${sqlString(ds.description)}`);
         if (ds.partitionKeys.length) lines.push(`PARTITIONED BY (${ds.partitionKeys.map((k) => ddlIdent(k.name)).join(", ")})`);
         lines.push("LOCATION", `  ${sqlString(location)}`);
-        lines.push("TBLPROPERTIES (", ddlProperties({ table_type: "ICEBERG", format: "parquet", write_compression: "snappy" }) + ")");
+        lines.push("TBLPROPERTIES (", ddlProperties({ table_type: "ICEBERG", format: "parquet", write_compression: "zstd" }) + ")");
         return lines.join("\n") + ";";
     }
     const storage = serdeFor(ds.format)!;

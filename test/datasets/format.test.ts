@@ -126,6 +126,8 @@ describe("datasets: storage formats, projection, DDL and named queries", () => {
         expect(ddl).to.include("  `dt` string)");
         expect(ddl).to.include("PARTITIONED BY (`dt`)");
         expect(ddl).to.include("'table_type'='ICEBERG'");
+        expect(ddl).to.include("'write_compression'='zstd'");
+        expect(ddl).to.not.match(/^COMMENT/m);
         expect(ddl).to.not.include("SERDE");
     });
 

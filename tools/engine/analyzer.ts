@@ -133,8 +133,13 @@ export class PolicyPackProcess {
 
     private fail(what: string, err: unknown): never {
         if (err instanceof EngineError) throw err;
-        const detail = (err as any)?.details ?? (err as Error)?.message ?? String(err);
-        throw new EngineError(`policy pack ${this.info?.name ?? this.dir}: ${what} failed: ${detail}`);
+        const detail: string = (err as any)?.details ?? (err as Error)?.message ?? String(err);
+        // Policy errors carry the pack's stack: keep the message and the first frame in the pack itself.
+        const lines = detail.split("\n");
+        const frames = lines.filter((l) => /^\s+at /.test(l));
+        const own = frames.find((l) => l.includes(this.dir) && !l.includes("node_modules"));
+        const message = [...lines.filter((l) => !/^\s+at /.test(l)), ...(own ? [own] : [])].join("\n").trim();
+        throw new EngineError(`policy pack ${this.info?.name ?? this.dir}: ${what} failed: ${message}`, 2, detail);
     }
 
     async getInfo(): Promise<PackInfo> {

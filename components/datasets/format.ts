@@ -174,7 +174,8 @@ export function formatTableParameters(ds: Dataset): Record<string, string> {
     return params;
 }
 
-const sqlString = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
+/** Hive string literal: backslash escapes, so both `\` and `'` are escaped. */
+const sqlString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 const ddlIdent = (s: string) => `\`${s}\``;
 const dmlIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 

@@ -136,6 +136,7 @@ describe("datasets: storage formats, projection, DDL and named queries", () => {
         expect(ddl).to.include("'org.apache.hadoop.hive.serde2.OpenCSVSerde'");
         expect(ddl).to.include("'skip.header.line.count'='1'");
         expect(ddl).to.include("COMMENT 'Driver\\'s raw export'");
+        expect(ddl).to.include("'escapeChar'='\\\\'");
     });
 
     it("puts an Avro schema literal matching the columns in the table parameters", () => {

@@ -56,6 +56,8 @@ const DEFAULT_PORTS: Record<JdbcConnection["engine"], number> = { postgresql: 54
 /** JDBC include path depth: database/schema/table where the engine has schemas. */
 const JDBC_PATH_DEPTH: Record<JdbcConnection["engine"], number> = { postgresql: 3, mysql: 2, sqlserver: 3 };
 const MIN_REASON = 10;
+/** Column types Athena's OpenCSVSerde parses from text (Athena docs, "Open CSV SerDe", non-string data). */
+const CSV_TYPES = ["string", "boolean", "int", "bigint", "double"];
 /** Plain-words messages for the schema's patterns. */
 const PATTERN_HELP: Record<string, string> = {
     "^[a-z][a-z0-9_]*$": "must be lowercase letters, digits and underscores, starting with a letter",
@@ -405,6 +407,11 @@ function buildDataset(r: RawDataset, src: SourceFile, at: (f: string) => FieldPa
 
     if ((ROW_FORMATS as readonly string[]).includes(format) && r.layer !== "bronze") {
         push(src.problem(["format"], `${format} is a row format, allowed only in bronze; ${r.layer} must be parquet, orc or iceberg (convert it in the bronze-to-${r.layer} job)`, format));
+    }
+    if (format === "csv" && r.layer === "bronze") {
+        columns.forEach((c, i) => {
+            if (!CSV_TYPES.includes(c.type)) push(src.problem(["columns", i, "type"], `csv tables are read with OpenCSVSerde, which parses only ${CSV_TYPES.join(", ")} (timestamp only as epoch millis, date only as days since 1970): declare '${c.name}' as string here and cast it in the silver job`, c.type));
+        });
     }
     if (r.layer !== "bronze" && !partitionKeys.length && !r.unpartitionedReason) {
         push(src.problem(["partitionKeys"], `a ${r.layer} dataset needs partitionKeys, or an unpartitionedReason (at least ${MIN_REASON} characters) saying why a full scan is fine, e.g. a small dimension`));

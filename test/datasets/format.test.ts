@@ -132,7 +132,7 @@ describe("datasets: storage formats, projection, DDL and named queries", () => {
     });
 
     it("renders CSV with OpenCSVSerde properties and header skipping, escaping quotes in comments", () => {
-        const ddl = renderDdl(load((d) => { d.layer = "bronze"; d.format = "csv"; d.description = "Driver's raw export"; }), LOC);
+        const ddl = renderDdl(load((d) => { d.layer = "bronze"; d.format = "csv"; d.description = "Driver's raw export"; d.columns = [{ name: "trip_id", type: "string" }, { name: "fare", type: "double" }]; }), LOC);
         expect(ddl).to.include("'org.apache.hadoop.hive.serde2.OpenCSVSerde'");
         expect(ddl).to.include("'skip.header.line.count'='1'");
         expect(ddl).to.include("COMMENT 'Driver\\'s raw export'");

@@ -285,6 +285,7 @@ describe("datasets: loader, defaults and normalisation", () => {
         const d = load((d) => {
             d.layer = "bronze";
             d.format = "CSV";
+            d.columns = [{ name: "trip_id", type: "string" }, { name: "fare", type: "DOUBLE" }, { name: "paid", type: "boolean" }];
             delete d.partitionKeys;
             delete d.projection;
         });

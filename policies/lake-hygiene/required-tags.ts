@@ -64,7 +64,8 @@ export const requiredTags: ResourceValidationPolicy = {
     remediationSteps: "Set the missing keys in the AWS provider's defaultTags (preferred) or in the resource's tags, with non-empty values.",
     validateResource: (args, report) => {
         const { requiredTags: required, resourceTypes } = cfg<RequiredTagsConfig>(args, configSchema);
-        if (!resourceTypes.includes(args.type) || isUnknown(args.props, "tags")) return;
+        // Tags computed from outputs (here or in the provider's defaultTags) are judged once known.
+        if (!resourceTypes.includes(args.type) || isUnknown(args.props, "tags") || isUnknown(args.provider?.props, "defaultTags")) return;
         const tags = effectiveTags(args);
         const missing = required.filter((k) => !(k in tags));
         const empty = required.filter((k) => k in tags && tags[k].trim() === "");

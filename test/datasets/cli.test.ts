@@ -76,7 +76,7 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stdout).to.include("acme_lake_prod_gold_sales.ticket_sales  (stack prod, stacks/datasets/sales/ticket_sales.yaml)");
         expect(r.stdout).to.include("location:       s3://acme-lake-prod-gold-222222222222/sales/ticket_sales/");
-        expect(r.stdout).to.include("SELECT, DESCRIBE  arn:aws:iam::222222222222:role/finance-reporting  (columns: sale_id, event_id, qty_sold, price_paid, commission, sale_date)");
+        expect(r.stdout).to.include("SELECT (columns: sale_id, event_id, qty_sold, price_paid, commission, sale_date)  arn:aws:iam::222222222222:role/finance-reporting");
         expect(r.stdout).to.include("CREATE EXTERNAL TABLE `acme_lake_prod_gold_sales`.`ticket_sales`(");
         expect(r.stdout).to.include('GROUP BY "sale_date"');
     });

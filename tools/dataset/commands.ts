@@ -124,8 +124,9 @@ export function describe(root: string, name: string, stack?: string): CommandRes
     const projection = projectionParameters(ds, location);
     if (Object.keys(projection).length) out.push("projection:", ...Object.entries(projection).map(([k, v]) => `  ${k} = ${v}`));
     out.push("", "grants:");
-    for (const c of ds.consumers) out.push(`  SELECT, DESCRIBE  ${c.principal}${c.columns ? `  (columns: ${c.columns.join(", ")})` : ""}`);
-    for (const p of ds.producers) out.push(`  INSERT, DELETE, DESCRIBE + data location  ${p}`);
+    // As the catalog grants them (docs/catalog.md#grants): Lake Formation allows only SELECT on a column subset.
+    for (const c of ds.consumers) out.push(c.columns ? `  SELECT (columns: ${c.columns.join(", ")})  ${c.principal}` : `  SELECT, DESCRIBE  ${c.principal}`);
+    for (const p of ds.producers) out.push(`  DESCRIBE, INSERT, ALTER, DELETE + data location access  ${p}`);
     if (!ds.consumers.length && !ds.producers.length) out.push("  none (only the lake admins)");
     out.push("", "DDL:", renderDdl(ds, location, database), "", "named queries:", `-- preview`, previewQuery(ds, database) + ";", `-- rows per partition`, partitionCountQuery(ds, database) + ";", "");
     return { code: 0, out: out.join("\n") };

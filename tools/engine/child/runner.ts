@@ -14,6 +14,7 @@ import { FastMonitor } from "./monitor";
 import type { RunnerOptions, RunnerResult } from "./protocol";
 
 const options: RunnerOptions = JSON.parse(process.argv[2]);
+const ENGINE_DIR = path.dirname(__dirname) + path.sep;
 const started = Date.now();
 // Stack capture is the runtime's largest fixed cost per resource; keep just enough for error locations.
 Error.stackTraceLimit = options.verbose ? 50 : 12;
@@ -29,8 +30,10 @@ function write(result: RunnerResult): void {
 function firstProgramFrame(stack: string | undefined): string | undefined {
     for (const line of (stack ?? "").split("\n").slice(1)) {
         const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
-        if (m && m[1].replace("file://", "").startsWith(options.programDir) && !m[1].includes("/node_modules/")) {
-            return `${path.relative(options.programDir, m[1].replace("file://", ""))}:${m[2]}:${m[3]}`;
+        const file = m?.[1].replace("file://", "");
+        // The engine itself lives inside this repo's program dir: its frames are never the declaration.
+        if (m && file!.startsWith(options.programDir) && !file!.startsWith(ENGINE_DIR) && !file!.includes("/node_modules/")) {
+            return `${path.relative(options.programDir, file!)}:${m[2]}:${m[3]}`;
         }
     }
     return undefined;

@@ -29,3 +29,9 @@ export const MARKERS = {
     /** public | internal | confidential | pii */
     classification: "lake:classification",
 } as const;
+
+/**
+ * Shortest written reason accepted for an exemption (`lake:unpartitioned-reason`). The dataset schema, the loader
+ * and the partitioning policy's default all use it, so a file that validates also passes the policy.
+ */
+export const MIN_EXEMPTION_REASON_LENGTH = 20;

@@ -215,20 +215,25 @@ export function renderDdl(ds: Dataset, location: string, database?: string): str
     return lines.join("\n") + ";";
 }
 
-/** Rows to eyeball the data: the first 100 (Athena bills per byte scanned, LIMIT keeps it small on columnar data). */
-export function previewQuery(ds: Dataset, database: string): string {
-    return `SELECT *\nFROM ${dmlIdent(database)}.${dmlIdent(ds.name)}\nLIMIT 100`;
+/**
+ * Athena needs a value for every `injected` projected key in every query, so those become `?` parameters the
+ * console asks for when the saved query runs.
+ */
+function injectedKeyFilter(ds: Dataset): string {
+    const injected = ds.partitionKeys.filter((k) => ds.projection?.keys[k.name]?.type === "injected");
+    return injected.length ? `\nWHERE ${injected.map((k) => `${dmlIdent(k.name)} = ?`).join(" AND ")}` : "";
 }
 
-/**
- * Rows per partition (a plain count when unpartitioned). Athena needs a value for every `injected` projected key,
- * so those become `?` parameters the console asks for when the saved query runs.
- */
+/** Rows to eyeball the data: the first 100 (Athena bills per byte scanned, LIMIT keeps it small on columnar data). */
+export function previewQuery(ds: Dataset, database: string): string {
+    return `SELECT *\nFROM ${dmlIdent(database)}.${dmlIdent(ds.name)}${injectedKeyFilter(ds)}\nLIMIT 100`;
+}
+
+/** Rows per partition (a plain count when unpartitioned). */
 export function partitionCountQuery(ds: Dataset, database: string): string {
     const from = `FROM ${dmlIdent(database)}.${dmlIdent(ds.name)}`;
     if (!ds.partitionKeys.length) return `SELECT count(*) AS row_count\n${from}`;
     const keys = ds.partitionKeys.map((k) => dmlIdent(k.name)).join(", ");
-    const injected = ds.partitionKeys.filter((k) => ds.projection?.keys[k.name]?.type === "injected");
-    const where = injected.length ? `\nWHERE ${injected.map((k) => `${dmlIdent(k.name)} = ?`).join(" AND ")}` : "";
+    const where = injectedKeyFilter(ds);
     return `SELECT ${keys}, count(*) AS row_count\n${from}${where}\nGROUP BY ${keys}\nORDER BY ${keys}`;
 }

@@ -14,6 +14,7 @@ import addFormats from "ajv-formats";
 import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import connectionsSchema from "../../stacks/schema/connections.schema.json";
 import datasetSchema from "../../stacks/schema/dataset.schema.json";
+import { MIN_EXEMPTION_REASON_LENGTH } from "../../infra/markers";
 import { cronProblems } from "./cron";
 import { HiveTypeError, isPrimitive, parseHiveType, formatHiveType } from "./hive-types";
 import { Column, Consumer, Dataset, DatasetSource, JdbcConnection, PartitionProjection, Projection, ROW_FORMATS } from "./model";
@@ -55,7 +56,6 @@ const validateConnectionsSchema = ajv.compile(connectionsSchema);
 const DEFAULT_PORTS: Record<JdbcConnection["engine"], number> = { postgresql: 5432, mysql: 3306, sqlserver: 1433 };
 /** JDBC include path depth: database/schema/table where the engine has schemas. */
 const JDBC_PATH_DEPTH: Record<JdbcConnection["engine"], number> = { postgresql: 3, mysql: 2, sqlserver: 3 };
-const MIN_REASON = 10;
 /** Column types Athena's OpenCSVSerde parses from text (Athena docs, "Open CSV SerDe", non-string data). */
 const CSV_TYPES = ["string", "boolean", "int", "bigint", "double"];
 /** Plain-words messages for the schema's patterns. */
@@ -414,7 +414,7 @@ function buildDataset(r: RawDataset, src: SourceFile, at: (f: string) => FieldPa
         });
     }
     if (r.layer !== "bronze" && !partitionKeys.length && !r.unpartitionedReason) {
-        push(src.problem(["partitionKeys"], `a ${r.layer} dataset needs partitionKeys, or an unpartitionedReason (at least ${MIN_REASON} characters) saying why a full scan is fine, e.g. a small dimension`));
+        push(src.problem(["partitionKeys"], `a ${r.layer} dataset needs partitionKeys, or an unpartitionedReason (at least ${MIN_EXEMPTION_REASON_LENGTH} characters) saying why a full scan is fine, e.g. a small dimension`));
     }
     if (partitionKeys.length && r.unpartitionedReason) {
         push(src.problem(["unpartitionedReason"], "the dataset has partitionKeys, so it is partitioned: remove unpartitionedReason", r.unpartitionedReason));

@@ -1,9 +1,9 @@
-import { MARKERS } from "../../infra/markers";
+import { MARKERS, MIN_EXEMPTION_REASON_LENGTH } from "../../infra/markers";
 import { T } from "./types";
 import { stringMap } from "./props";
 
 /** Shortest reason accepted for a partitioning exemption (policy default; configurable). */
-export const DEFAULT_MIN_REASON_LENGTH = 20;
+export const DEFAULT_MIN_REASON_LENGTH = MIN_EXEMPTION_REASON_LENGTH;
 
 export interface Exemption {
     urn: string;

@@ -160,4 +160,15 @@ describe("datasets: storage formats, projection, DDL and named queries", () => {
         const dim = load((d) => { d.layer = "silver"; delete d.partitionKeys; delete d.projection; d.unpartitionedReason = "Small dimension table."; });
         expect(partitionCountQuery(dim, "db")).to.equal('SELECT count(*) AS row_count\nFROM "db"."trips"');
     });
+
+    it("asks for a value of every injected key in both queries, as Athena requires", () => {
+        const d = load((d) => {
+            d.partitionKeys = [{ name: "tenant", type: "string" }, { name: "dt", type: "string" }];
+            d.projection = { keys: { tenant: { type: "injected" }, dt: { type: "date", range: "NOW-1YEARS,NOW", format: "yyyy-MM-dd" } } };
+        });
+        expect(previewQuery(d, "db")).to.equal('SELECT *\nFROM "db"."trips"\nWHERE "tenant" = ?\nLIMIT 100');
+        expect(partitionCountQuery(d, "db")).to.equal(
+            'SELECT "tenant", "dt", count(*) AS row_count\nFROM "db"."trips"\nWHERE "tenant" = ?\nGROUP BY "tenant", "dt"\nORDER BY "tenant", "dt"',
+        );
+    });
 });

@@ -35,7 +35,7 @@ const cases: BadCase[] = [
     { title: "a jdbc source without a connection", change: (d) => (d.source = { type: "jdbc", path: "crm/dbo/customer" }), field: "source.connection", line: "source:", message: /missing required field 'connection'/ },
     { title: "a field that doesn't apply to the source type", change: (d) => (d.source = { type: "job", job: "x", crawl: true }), field: "source.crawl", line: "crawl: true", message: /'crawl' does not apply to type 'job'/ },
     { title: "an enum projection without values", change: (d) => (d.projection.keys.dt = { type: "enum" }), field: "projection.keys.dt.values", line: "dt:", message: /missing required field 'values'/ },
-    { title: "a short unpartitioned reason", change: (d) => { delete d.partitionKeys; delete d.projection; d.unpartitionedReason = "small"; }, field: "unpartitionedReason", line: "unpartitionedReason: small", message: /fewer than 10 characters/ },
+    { title: "a short unpartitioned reason", change: (d) => { delete d.partitionKeys; delete d.projection; d.unpartitionedReason = "small table"; }, field: "unpartitionedReason", line: "unpartitionedReason: small table", message: /fewer than 20 characters/ },
     { title: "an invalid location", change: (d) => (d.location = "https://bucket/x"), field: "location", line: "location: https://bucket/x", message: /must be an S3 URI, s3:\/\/<bucket>\/<prefix>\// },
     // Names
     { title: "a name invalid for Glue", change: (d) => (d.name = "Trips-2"), field: "name", line: "name: Trips-2", message: /lowercase letters, digits and underscores/ },

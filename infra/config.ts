@@ -3,7 +3,6 @@
  * Invalid or missing settings fail before any resource is registered, with ONE error that lists every problem.
  * dev and prod differ only by this config.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LAYERS, Layer } from "./markers";
 import { longestBucketName } from "./naming";
@@ -144,11 +143,6 @@ export function parseLakeConfig(raw: Record<string, string>, ctx: { project: str
     problems.push(...crossFieldProblems(input));
     if (problems.length || !result.success) throw new ConfigError(ctx.stack, problems);
     return deepFreeze({ ...result.data, project: ctx.project, stack: ctx.stack, isProd: result.data.environment === "prod" });
-}
-
-/** Read and validate the current stack's config. Call before registering any resource. */
-export function readLakeConfig(): LakeConfig {
-    return parseLakeConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * The lake program. Config is read and validated first, so a bad setting fails before any resource is registered.
  */
-import { readLakeConfig } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { parseLakeConfig } from "./config";
 import { buildLake } from "./stack";
 
-const lake = buildLake(readLakeConfig());
+const config = parseLakeConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+const lake = buildLake(config);
 
 export const kmsKeyArn = lake.kmsKeyArn;
 export const bucketNames = lake.bucketNames;

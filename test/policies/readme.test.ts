@@ -32,6 +32,12 @@ describe("policies/README.md and policies/config", () => {
         expect(actual).to.deep.equal(expected);
     });
 
+    it("the root README carries the same policy table", () => {
+        const table = (text: string) => text.split("## The policies")[1].split("\n#")[0].split("\n").filter((l) => l.startsWith("| `")).join("\n");
+        const root = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        expect(table(root)).to.equal(table(readme));
+    });
+
     it("every policy has a kebab-case name, description, severity, remediation and a configSchema whose properties have defaults", () => {
         for (const p of PACKS.flatMap((x) => x.policies as Policy[])) {
             expect(p.name, p.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);

@@ -121,7 +121,11 @@ export class PolicyPackProcess {
             child.on("error", (err) => reject(new EngineError(`policy pack ${dir}: ${err.message}`)));
             child.on("exit", (code) => {
                 clearTimeout(timer);
-                reject(new EngineError(`policy pack ${dir} failed to start (exit ${code}):\n${pack.stderr.trim() || out.trim()}`));
+                const text = (pack.stderr.trim() || out.trim()).split("\n");
+                // Node's crash report: keep the message and the pack's own frame, not the loader's.
+                const own = text.find((l) => /^\s+at /.test(l) && l.includes(dir) && !l.includes("node_modules"));
+                const kept = text.filter((l) => !/^\s+at /.test(l) && !/^Node\.js v/.test(l)).concat(own ? [own] : []);
+                reject(new EngineError(`policy pack ${dir} failed to start (exit ${code}):\n${kept.join("\n").trim()}`, 2, pack.stderr));
             });
         });
         pack.client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
@@ -235,10 +239,10 @@ export class PolicyPackProcess {
     }
 
     /**
-     * Analyze for every managed resource (inputs, after Remediate when a policy is at level remediate),
-     * then AnalyzeStack over all of them (inputs overlaid with outputs), like the engine's preview.
+     * Analyze for managed resources (their inputs, after Remediate when a policy is at level remediate).
+     * Called per batch while the program still runs, so policy work overlaps the plan.
      */
-    async analyze(resources: PlannedResource[], withRemediation: boolean, providers: ProviderLookup): Promise<Violation[]> {
+    async analyzeResources(resources: PlannedResource[], withRemediation: boolean, providers: ProviderLookup): Promise<Violation[]> {
         const violations: Violation[] = [];
         const managed = resources.filter((r) => !r.external);
         const batches: PlannedResource[][] = [];
@@ -258,23 +262,28 @@ export class PolicyPackProcess {
             }
         };
         await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, worker));
+        return violations;
+    }
 
-        const stackItems = managed.map((r) => ({
-            ...toItem(r, { ...r.inputs, ...r.outputs }, providers),
-            parent: r.parent ?? "",
-            dependencies: r.dependencies,
-        }));
+    /** AnalyzeStack over every managed resource, inputs overlaid with outputs, after the program finished. */
+    async analyzeStack(resources: PlannedResource[], providers: ProviderLookup): Promise<Violation[]> {
+        const stackItems = resources
+            .filter((r) => !r.external)
+            .map((r) => ({ ...toItem(r, { ...r.inputs, ...r.outputs }, providers), parent: r.parent ?? "", dependencies: r.dependencies }));
         const stackDiagnostics: Diagnostic[] = this.hostReady
             ? await this.bulk<Diagnostic[]>("analyzeStack", stackItems).catch((e) => this.fail("AnalyzeStack", e))
             : readDiagnostics(PROTO, await unary(this.client, "analyzeStack", stackRequest(PROTO, stackItems)).catch((e) => this.fail("AnalyzeStack", e)));
-        violations.push(...this.violations(stackDiagnostics, null));
-        return violations;
+        return this.violations(stackDiagnostics, null);
     }
 
     /** Peak RSS of the pack process (Linux /proc), read before it is stopped; undefined elsewhere. */
     peakRssKb?: number;
 
+    private stopped = false;
+
     stop(): void {
+        if (this.stopped) return;
+        this.stopped = true;
         try {
             const status = fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8");
             this.peakRssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) || undefined;
@@ -309,15 +318,17 @@ function toItem(resource: PlannedResource, props: Record<string, unknown>, provi
     return item;
 }
 
-/** Maps resources to providers: explicit `provider` references, else a default provider per package. */
-export function providerLookup(resources: PlannedResource[], stack: string, project: string, region: string): ProviderLookup {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+/**
+ * Maps resources to providers: explicit `provider` references (looked up in `known`, which the caller
+ * fills as resources arrive), else a default provider per package, as the engine would create it.
+ */
+export function providerLookup(known: Map<string, PlannedResource>, stack: string, project: string, region: string): ProviderLookup {
     const versions: Record<string, string> = {};
     return (resource) => {
         if (!resource.custom || resource.type.startsWith("pulumi:providers:")) return undefined;
         if (resource.provider) {
             const urn = resource.provider.split("::").slice(0, -1).join("::");
-            const p = byUrn.get(urn);
+            const p = known.get(urn);
             if (p) return { type: p.type, name: p.name, urn: p.urn, props: p.inputs };
         }
         const pkg = resource.type.split(":")[0];

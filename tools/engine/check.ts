@@ -5,11 +5,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PackInfo, PolicyPackProcess, providerLookup } from "./analyzer";
+import { loadProject } from "./project";
 import { EngineError } from "./errors";
 import { REPO_ROOT, runPlan, PlanRun } from "./plan";
 import { loadPolicyConfigFile, PolicyConfig, reconcilePolicyConfig } from "./policy-config";
 import type { Progress } from "./progress";
-import type { Violation } from "./types";
+import type { PlannedResource, Violation } from "./types";
 
 export interface CheckOptions {
     programDir?: string;
@@ -56,49 +57,89 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 
     const env = { ...process.env, NODE_PATH: [path.join(REPO_ROOT, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter) };
     const tsxHook = require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
-    const starting = packDirs.map((dir) => PolicyPackProcess.start(dir, env, tsxHook));
-    // Keep startup failures from becoming unhandled while the plan runs; they are rethrown below.
-    starting.forEach((p) => p.catch(() => undefined));
+    const project = loadProject(opts.programDir ?? REPO_ROOT, stack);
+    const source = policyConfigFile ? path.relative(process.cwd(), policyConfigFile) : "defaults";
+    const known = new Map<string, PlannedResource>();
+    const providers = providerLookup(known, stack, project.name, project.region);
+
+    // Each pack: start, describe, configure; then Analyze batches as the program registers resources.
     const started: PolicyPackProcess[] = [];
     const packPeakRssKb: Record<string, number | undefined> = {};
+    const lanes = packDirs.map((dir) => {
+        const ready = PolicyPackProcess.start(dir, env, tsxHook).then(async (pack) => {
+            started.push(pack);
+            const info = await pack.getInfo();
+            const config = reconcilePolicyConfig(info.name, info.policies, info.initialConfig, given, source);
+            await pack.configure(config, { stack, project: project.name, organization: "organization" });
+            const remediate = [...config.values()].some((c) => c.enforcementLevel === "remediate");
+            return { pack, info, remediate };
+        });
+        const lane = { ready, work: ready.then(() => [] as Violation[]), analyzed: new Set<string>() };
+        // Startup failures are rethrown after the plan; until then they must not count as unhandled.
+        lane.work.catch(() => undefined);
+        return lane;
+    });
+    const enqueue = (batch: PlannedResource[]) => {
+        for (const lane of lanes) {
+            for (const r of batch) lane.analyzed.add(r.urn);
+            lane.work = lane.work.then(async (acc) => {
+                const { pack, remediate } = await lane.ready;
+                acc.push(...(await pack.analyzeResources(batch, remediate, providers)));
+                return acc;
+            });
+            // Failures are collected after the plan; don't let them surface as unhandled meanwhile.
+            lane.work.catch(() => undefined);
+        }
+    };
     try {
         opts.progress?.step("running program");
-        const run = await runPlan({ programDir: opts.programDir, stack, sourcePositions: opts.sourcePositions, verbose: opts.verbose });
+        const run = await runPlan({
+            programDir: opts.programDir,
+            stack,
+            sourcePositions: opts.sourcePositions,
+            verbose: opts.verbose,
+            onResources: (batch) => {
+                for (const r of batch) known.set(r.urn, r);
+                enqueue(batch);
+            },
+        });
         opts.progress?.step(`evaluating ${packDirs.length} policy pack(s) on ${run.plan.resources.length} resources`);
         const analyzeStarted = Date.now();
-        const settled = await Promise.allSettled(starting);
-        for (const s of settled) if (s.status === "fulfilled") started.push(s.value);
-        const failed = settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined;
-        if (failed) throw failed.reason;
-
-        const region = String(run.plan.resources.find((r) => r.type === "pulumi:providers:aws")?.inputs.region ?? "");
-        const providers = providerLookup(run.plan.resources, stack, run.plan.project, region || (process.env.AWS_REGION ?? "us-east-1"));
-        const source = policyConfigFile ? path.relative(process.cwd(), policyConfigFile) : "defaults";
+        for (const r of run.plan.resources) known.set(r.urn, r);
         const results = await Promise.all(
-            started.map(async (pack) => {
-                const info = await pack.getInfo();
-                const config = reconcilePolicyConfig(info.name, info.policies, info.initialConfig, given, source);
-                await pack.configure(config, { stack, project: run.plan.project, organization: "organization" });
-                const remediate = [...config.values()].some((c) => c.enforcementLevel === "remediate");
-                return { info, violations: await pack.analyze(run.plan.resources, remediate, providers) };
+            lanes.map(async (lane) => {
+                // Anything the stream did not deliver (or a component's final outputs) is covered here.
+                const rest = run.plan.resources.filter((r) => !lane.analyzed.has(r.urn));
+                const { pack, info, remediate } = await lane.ready;
+                const violations = await lane.work;
+                violations.push(...(await pack.analyzeResources(rest, remediate, providers)));
+                violations.push(...(await pack.analyzeStack(run.plan.resources, providers)));
+                return { info, violations };
             }),
         );
         const violations = results
             .flatMap((r) => r.violations)
             .sort(
                 (a, b) =>
-                    LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+                    LEVEL_ORDER[a.level as keyof typeof LEVEL_ORDER] - LEVEL_ORDER[b.level as keyof typeof LEVEL_ORDER] ||
                     a.pack.localeCompare(b.pack) ||
                     a.policy.localeCompare(b.policy) ||
                     (a.urn ?? "").localeCompare(b.urn ?? ""),
             );
         return { run, packs: results.map((r) => r.info), violations, policyConfigFile, analyzeMs: Date.now() - analyzeStarted, packPeakRssKb };
     } finally {
-        for (const pack of started) {
-            pack.stop();
-            packPeakRssKb[pack.info?.name ?? pack.dir] = pack.peakRssKb;
-        }
-        // Packs still starting when the plan failed: stop them as soon as they are up.
-        for (const p of starting) p.then((pack) => pack.stop(), () => undefined);
+        // Stop every pack, including those still starting when the plan failed.
+        await Promise.all(
+            lanes.map((lane) =>
+                lane.ready.then(
+                    ({ pack, info }) => {
+                        pack.stop();
+                        packPeakRssKb[info.name] = pack.peakRssKb;
+                    },
+                    () => undefined,
+                ),
+            ),
+        );
+        for (const pack of started) pack.stop();
     }
 }

@@ -9,7 +9,7 @@ import * as path from "path";
 import { EngineError } from "./errors";
 import { loadProject } from "./project";
 import type { RunnerOptions, RunnerResult } from "./child/protocol";
-import type { PlanResult } from "./types";
+import type { PlannedResource, PlanResult } from "./types";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
@@ -24,6 +24,8 @@ export interface PlanOptions {
     verbose?: boolean;
     /** Where the program's own output goes. @default process.stderr */
     log?: NodeJS.WritableStream;
+    /** Receives registered resources in batches while the program runs (check starts policy work early). */
+    onResources?: (batch: PlannedResource[]) => void;
 }
 
 export interface PlanRun {
@@ -57,6 +59,7 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         resultFile,
         sourcePositions: opts.sourcePositions ?? false,
         verbose: opts.verbose ?? false,
+        stream: opts.onResources !== undefined,
     };
     // Programs outside this repo have no node_modules: let @pulumi/* resolve from ours.
     const nodePath = [REPO_NODE_MODULES, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
@@ -77,10 +80,17 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     const child = spawn(process.execPath, [...nodeFlags, "--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
         cwd: project.dir,
         env,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: opts.onResources ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
+        serialization: "advanced",
     });
-    child.stdout.on("data", (chunk) => log.write(chunk));
-    child.stderr.on("data", (chunk) => log.write(chunk));
+    if (opts.onResources) {
+        const onResources = opts.onResources;
+        child.on("message", (msg: { kind?: string; items?: PlannedResource[] }) => {
+            if (msg.kind === "resources" && msg.items) onResources(msg.items);
+        });
+    }
+    child.stdout!.on("data", (chunk) => log.write(chunk));
+    child.stderr!.on("data", (chunk) => log.write(chunk));
     const code = await new Promise<number | null>((resolve, reject) => {
         child.on("error", reject);
         child.on("close", resolve);

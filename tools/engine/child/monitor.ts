@@ -44,6 +44,8 @@ export class FastMonitor {
     readonly warnings: string[] = [];
     private readonly byUrn = new Map<string, PlannedResource>();
     private readonly ordered: PlannedResource[] = [];
+    /** Called for every resource as it is registered (the runner streams them to the parent). */
+    onRecord?: (resource: PlannedResource) => void;
 
     constructor(
         private readonly options: RunnerOptions,
@@ -111,6 +113,7 @@ export class FastMonitor {
         }
         this.byUrn.set(urn, resource);
         this.ordered.push(resource);
+        this.onRecord?.(resource);
         return { resource };
     }
 

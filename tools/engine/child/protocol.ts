@@ -16,6 +16,8 @@ export interface RunnerOptions {
     /** Capture the program file and line that declared each resource (costs a stack trace per resource). */
     sourcePositions: boolean;
     verbose: boolean;
+    /** Send registered resources to the parent in batches over IPC while the program runs. */
+    stream: boolean;
 }
 
 export type RunnerResult =

@@ -11,6 +11,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { FastMonitor } from "./monitor";
+import type { PlannedResource } from "../types";
 import type { RunnerOptions, RunnerResult } from "./protocol";
 
 const options: RunnerOptions = JSON.parse(process.argv[2]);
@@ -155,6 +156,31 @@ function installLazyOutputs(): void {
     };
 }
 
+const STREAM_BATCH = 250;
+
+/** Batches registered resources to the parent (plan.ts `onResources`) so policy work can start early. */
+function streamResources(target: FastMonitor): () => Promise<void> {
+    let buffer: PlannedResource[] = [];
+    let last: Promise<void> = Promise.resolve();
+    const flush = () => {
+        if (buffer.length === 0) return;
+        const items = buffer;
+        buffer = [];
+        last = new Promise((resolve) => process.send!({ kind: "resources", items }, undefined, {}, () => resolve()));
+    };
+    const timer = setInterval(flush, 50);
+    timer.unref();
+    target.onRecord = (resource) => {
+        buffer.push(resource);
+        if (buffer.length >= STREAM_BATCH) flush();
+    };
+    return async () => {
+        clearInterval(timer);
+        flush();
+        await last;
+    };
+}
+
 async function main(): Promise<void> {
     installFastPaths();
     const settings = sdkRequire("./runtime/settings");
@@ -163,6 +189,7 @@ async function main(): Promise<void> {
     const errors = sdkRequire("./errors");
     monitor = new FastMonitor(options, () => settings.getStack(), () => settings.getProject());
     settings.setMockOptions(monitor, options.project, options.stack, false, options.organization);
+    const finishStream = options.stream && process.send ? streamResources(monitor) : async () => undefined;
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
     const markError = (err: unknown) => {
@@ -188,6 +215,7 @@ async function main(): Promise<void> {
     // Let late rejections from apply callbacks arrive before deciding.
     await new Promise((resolve) => setImmediate(resolve));
     state.getStore().terminated = true;
+    await finishStream();
     if (failure) {
         write(failure);
         process.exit(2);

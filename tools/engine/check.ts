@@ -101,6 +101,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
             onResources: (batch) => {
                 for (const r of batch) known.set(r.urn, r);
                 enqueue(batch);
+                opts.progress?.update(`running program: ${known.size} resources registered`);
             },
         });
         opts.progress?.step(`evaluating ${packDirs.length} policy pack(s) on ${run.plan.resources.length} resources`);

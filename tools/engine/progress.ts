@@ -5,13 +5,16 @@
 const FRAMES = ["|", "/", "-", "\\"];
 
 export interface Progress {
+    /** A new step: resets the one-second grace period. */
     step(label: string): void;
+    /** New wording for the current step (e.g. a running count). */
+    update(label: string): void;
     done(): void;
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
     const interactive = Boolean(stream.isTTY) && !process.env.CI;
-    if (!interactive) return { step: () => undefined, done: () => undefined };
+    if (!interactive) return { step: () => undefined, update: () => undefined, done: () => undefined };
     let label = "";
     let started = Date.now();
     let frame = 0;
@@ -32,6 +35,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
             clear();
             label = next;
             started = Date.now();
+        },
+        update(next: string) {
+            label = next;
         },
         done() {
             clearInterval(timer);

@@ -160,7 +160,10 @@ describe("engine CLI", function () {
     it("names the missing config key (exit 2)", async () => {
         const run = await runs.missing;
         expect(run.code).to.equal(2);
-        expect(run.stderr.trim()).to.equal("error: Missing required configuration variable 'fixture-missing-config:retentionDays'");
+        expect(run.stderr.trim()).to.equal(
+            "error: Missing required configuration variable 'fixture-missing-config:retentionDays'\n" +
+                "  fix: set fixture-missing-config:retentionDays under config: in Pulumi.dev.yaml",
+        );
     });
 
     it("applies enforcement levels and properties from --policy-config, skipping other packs' keys", async () => {

@@ -104,8 +104,7 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
     }
     if (!result.ok) {
-        const prefix = result.error.kind === "engine" ? "error: " : "error: ";
-        throw new EngineError(prefix + result.error.message, 2, result.error.detail);
+        throw new EngineError(`error: ${result.error.message}`, 2, result.error.detail);
     }
     return {
         plan: result.plan,

@@ -17,7 +17,7 @@ import type { RunnerOptions, RunnerResult } from "./protocol";
 const options: RunnerOptions = JSON.parse(process.argv[2]);
 const ENGINE_DIR = path.dirname(__dirname) + path.sep;
 const started = Date.now();
-// Stack capture is the runtime's largest fixed cost per resource; keep just enough for error locations.
+// The runtime preallocates an Error per resource: bounded stacks keep that cheap and still locate errors.
 Error.stackTraceLimit = options.verbose ? 50 : 12;
 
 // Resolve the Pulumi SDK the way the program will (its own node_modules first, then NODE_PATH).
@@ -46,9 +46,12 @@ let monitor: FastMonitor | undefined;
 /** One clean message per failure, like the Pulumi CLI's uncaught handler: no stack unless --verbose. */
 function describe(err: unknown): { message: string; detail?: string } {
     if (!(err instanceof Error)) return { message: `Running program '${options.main}' failed: ${String(err)}` };
-    const name = (err as any).__pulumiRunError || err.name === "RunError" || err.name === "ConfigMissingError";
-    if (name || (err as any).__pulumiResourceError) {
-        return { message: err.message.split("\n")[0], detail: options.verbose ? err.stack : undefined };
+    const runError = (err as any).__pulumiRunError || err.name === "RunError" || err.name === "ConfigMissingError";
+    if (runError || (err as any).__pulumiResourceError) {
+        // The runtime's second line tells to run `pulumi config set`; offline the fix is the stack file.
+        const missing = /^Missing required configuration variable '([^']+)'/.exec(err.message);
+        const hint = missing ? `\n  fix: set ${missing[1]} under config: in Pulumi.${options.stack}.yaml` : "";
+        return { message: err.message.split("\n")[0] + hint, detail: options.verbose ? err.stack : undefined };
     }
     const where = firstProgramFrame(err.stack);
     return {

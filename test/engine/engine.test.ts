@@ -76,6 +76,9 @@ describe("engine CLI", function () {
         start("outside", ["check", "--program", outside, "--policy-pack", LAKE, "--policy-config", EMPTY_CONFIG, "--format", "json"]);
         start("sarif", checkArgs("violation", "--format", "sarif"));
         start("markdown", checkArgs("violation", "--format", "markdown"));
+        const only = (packDir: string, name: string) => ["check", "--program", program(name), "--policy-pack", packDir, "--policy-config", EMPTY_CONFIG];
+        start("remediate", [...only(pack("remediate"), "stack-policy"), "--format", "json"]);
+        start("brokenPolicy", only(pack("broken-policy"), "stack-policy"));
     });
 
     after(() => fs.rmSync(outside, { recursive: true, force: true }));
@@ -235,6 +238,25 @@ describe("engine CLI", function () {
             { type: "aws:s3/bucket:Bucket", name: "gold", props: { tags: { "lake:layer": "gold" }, bucket } },
         ]);
         expect(sortVerdicts(stack.violations.map(({ pack: _p, ...v }: any) => v))).to.deep.equal(sortVerdicts(expectedStack));
+    });
+
+    it("runs Remediate before Analyze and reports remediations at level remediate", async () => {
+        const run = await runs.remediate;
+        expect(run.code, run.stderr).to.equal(0);
+        const violations = JSON.parse(run.stdout).violations.map((v: any) => [v.policy, v.level, v.message]);
+        expect(violations).to.deep.equal([
+            ["bucket-owner-tag", "remediate", "Buckets carry an owner tag. (remediated automatically)"],
+            ["bucket-owner-seen", "advisory", "Reports the owner a bucket ends up with, to show Analyze sees remediated inputs.\nS3 bucket 'gold' is owned by data-platform."],
+        ]);
+    });
+
+    it("fails with the policy's error and the pack's own frame when a policy throws (exit 2)", async () => {
+        const run = await runs.brokenPolicy;
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.contain("policy pack broken-policy-fixture: Analyze failed: Error validating resource with policy 'reads-missing-field'");
+        expect(run.stderr).to.contain("TypeError: cannot read 'rules' of bucket gold");
+        expect(run.stderr).to.match(/at .*broken-policy\/index\.ts:\d+/);
+        expect(run.stderr).not.to.contain("node_modules");
     });
 
     it("writes SARIF 2.1.0 that validates against the schema, with rules and source lines", async () => {

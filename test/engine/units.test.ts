@@ -55,6 +55,7 @@ describe("policy config reconciliation", () => {
             all: { enforcementLevel: "disabled" },
             columnar: { enforcementLevel: "advisory", properties: { maxDays: 2 } },
         });
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
     });
 });
 

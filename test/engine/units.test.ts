@@ -3,6 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { providerLookup } from "../../tools/engine/analyzer";
 import { EngineError } from "../../tools/engine/errors";
 import { mockCall, mockNewResource } from "../../tools/engine/mock-outputs";
 import { loadPolicyConfigFile, PolicyMeta, reconcilePolicyConfig } from "../../tools/engine/policy-config";
@@ -108,5 +109,24 @@ describe("mock outputs", () => {
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Principal: { Service: "glue.amazonaws.com" } }],
         });
+    });
+});
+
+describe("default providers", () => {
+    const bucket = { urn: "urn:pulumi:dev::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket", name: "b", custom: true } as any;
+
+    it("carry the stack's <package>:* config, as the engine builds them, so provider defaultTags count", () => {
+        const config = { "aws:region": "eu-west-1", "aws:defaultTags": '{"tags":{"owner":"team"}}', "p:other": "x" };
+        const provider = providerLookup(new Map(), "dev", "p", "eu-west-1", config)(bucket)!;
+        expect(provider.type).to.equal("pulumi:providers:aws");
+        expect(provider.props).to.include({ region: "eu-west-1", defaultTags: '{"tags":{"owner":"team"}}' });
+        expect(provider.props).to.not.have.property("other");
+        expect(provider.urn).to.match(/^urn:pulumi:dev::p::pulumi:providers:aws::default_\d+_\d+_\d+$/);
+    });
+
+    it("use the explicit provider when the resource names one", () => {
+        const explicit = { urn: "urn:pulumi:dev::p::pulumi:providers:aws::lake-aws", type: "pulumi:providers:aws", name: "lake-aws", inputs: { region: "us-east-1" } } as any;
+        const lookup = providerLookup(new Map([[explicit.urn, explicit]]), "dev", "p", "eu-west-1", {});
+        expect(lookup({ ...bucket, provider: `${explicit.urn}::some-id` })!.name).to.equal("lake-aws");
     });
 });

@@ -320,10 +320,19 @@ function toItem(resource: PlannedResource, props: Record<string, unknown>, provi
 
 /**
  * Maps resources to providers: explicit `provider` references (looked up in `known`, which the caller
- * fills as resources arrive), else a default provider per package, as the engine would create it.
+ * fills as resources arrive), else a default provider per package, as the engine would create it: its inputs are
+ * the stack's `<package>:*` config (e.g. `aws:defaultTags`, which the required-tags policy counts).
  */
-export function providerLookup(known: Map<string, PlannedResource>, stack: string, project: string, region: string): ProviderLookup {
+export function providerLookup(
+    known: Map<string, PlannedResource>,
+    stack: string,
+    project: string,
+    region: string,
+    config: Record<string, string> = {},
+): ProviderLookup {
     const versions: Record<string, string> = {};
+    const configOf = (pkg: string): Record<string, string> =>
+        Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(`${pkg}:`)).map(([k, v]) => [k.slice(pkg.length + 1), v]));
     return (resource) => {
         if (!resource.custom || resource.type.startsWith("pulumi:providers:")) return undefined;
         if (resource.provider) {
@@ -338,7 +347,7 @@ export function providerLookup(known: Map<string, PlannedResource>, stack: strin
             type: `pulumi:providers:${pkg}`,
             name,
             urn: `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::${name}`,
-            props: pkg === "aws" ? { region, version: versions[pkg] } : { version: versions[pkg] },
+            props: { ...(pkg === "aws" ? { region } : {}), ...configOf(pkg), version: versions[pkg] },
         };
     };
 }

@@ -60,7 +60,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     const project = loadProject(opts.programDir ?? REPO_ROOT, stack);
     const source = policyConfigFile ? path.relative(process.cwd(), policyConfigFile) : "defaults";
     const known = new Map<string, PlannedResource>();
-    const providers = providerLookup(known, stack, project.name, project.region);
+    const providers = providerLookup(known, stack, project.name, project.region, project.config);
 
     // Each pack: start, describe, configure; then Analyze batches as the program registers resources.
     const started: PolicyPackProcess[] = [];

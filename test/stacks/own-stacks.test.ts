@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { listExemptions } from "../../policies/lib/exemptions";
 import { runCheck, CheckResult } from "../../tools/engine/check";
+import { checkJson, renderCheckMarkdown, renderCheckText } from "../../tools/engine/reports/check";
 
 describe("policy packs over the platform's own stacks", function () {
     this.timeout(180_000);
@@ -35,6 +36,15 @@ describe("policy packs over the platform's own stacks", function () {
             });
         });
     }
+
+    it("shows the exemption and its reason in the JSON, text and Markdown reports", () => {
+        const reason = "Small dimension (under 1,000 rows) rewritten in full nightly; a full scan reads one file.";
+        expect(checkJson(results.prod).exemptions).to.deep.equal([
+            { policy: "curated-table-partitioning", urn: results.prod.run.plan.resources.find((r) => r.name === "lake-venue-table")!.urn, name: "lake-venue-table", reason },
+        ]);
+        expect(renderCheckText(results.prod)).to.contain(`[exempt] curated-table-partitioning  aws:glue/catalogTable:CatalogTable::lake-venue-table\n      reason: ${reason}`);
+        expect(renderCheckMarkdown(results.prod)).to.contain(`| \`curated-table-partitioning\` | \`aws:glue/catalogTable:CatalogTable::lake-venue-table\` | ${reason} |`);
+    });
 
     it("prod runs every policy as mandatory, dev as advisory", () => {
         expect(results.prod.policyConfigFile).to.match(/policies\/config\/prod\.json$/);

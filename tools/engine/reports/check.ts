@@ -2,6 +2,7 @@
 import * as path from "path";
 import type { CheckResult } from "../check";
 import type { Violation } from "../types";
+import { listExemptions } from "../../../policies/lib/exemptions";
 import { planJson } from "./plan-text";
 
 export interface CheckJson {
@@ -9,6 +10,18 @@ export interface CheckJson {
     resources: { urn: string; type: string; name: string; parent: string | null }[];
     violations: { pack: string; policy: string; level: Violation["level"]; message: string; urn: string | null }[];
     summary: { resources: number; packs: { name: string; version: string; policies: number }[]; mandatory: number; advisory: number; remediate: number };
+    /** Waivers declared on resources (e.g. `lake:unpartitioned-reason`), so reviewers see them. Not a violation. */
+    exemptions: { policy: string; urn: string; name: string; reason: string }[];
+}
+
+/**
+ * Exemptions with a valid written reason. An exemption whose reason is too short is no exemption: the policy
+ * reports the resource as a violation instead.
+ */
+export function exemptionsOf(result: CheckResult): CheckJson["exemptions"] {
+    return listExemptions(result.run.plan.resources)
+        .filter((e) => e.valid)
+        .map((e) => ({ policy: e.policy, urn: e.urn, name: e.name, reason: e.reason }));
 }
 
 export function countByLevel(violations: Violation[]): Record<Violation["level"], number> {
@@ -26,6 +39,7 @@ export function checkJson(result: CheckResult): CheckJson {
             packs: result.packs.map((p) => ({ name: p.name, version: p.version, policies: p.policies.length })),
             ...countByLevel(result.violations),
         },
+        exemptions: exemptionsOf(result),
     };
 }
 
@@ -59,6 +73,12 @@ export function renderCheckText(result: CheckResult): string {
         for (const v of group) {
             lines.push(`  [${level}] ${v.pack}/${v.policy}  ${resourceLabel(v.urn)}`, `      ${v.message.replace(/\n/g, "\n      ")}`);
         }
+        lines.push("");
+    }
+    const exemptions = exemptionsOf(result);
+    if (exemptions.length) {
+        lines.push(`exempt (${exemptions.length}):`);
+        for (const e of exemptions) lines.push(`  [exempt] ${e.policy}  ${resourceLabel(e.urn)}`, `      reason: ${e.reason}`);
         lines.push("");
     }
     lines.push(
@@ -96,6 +116,12 @@ export function renderCheckMarkdown(result: CheckResult): string {
             const where = v.urn ? `\`${cell(resourceLabel(v.urn))}\`` : "_stack_";
             lines.push(`| ${v.level} | \`${v.pack}/${v.policy}\` | ${where} | ${cell(v.message)} | ${cell(fixHint(v, result))} |`);
         }
+        lines.push("");
+    }
+    const exemptions = exemptionsOf(result);
+    if (exemptions.length) {
+        lines.push(`**Exemptions** (${exemptions.length}): waived by a written reason in the dataset file.`, "", "| Policy | Resource | Reason |", "| --- | --- | --- |");
+        for (const e of exemptions) lines.push(`| \`${e.policy}\` | \`${cell(resourceLabel(e.urn))}\` | ${cell(e.reason)} |`);
         lines.push("");
     }
     if (result.policyConfigFile) lines.push(`<sub>Policy config: \`${path.basename(result.policyConfigFile)}\`. Evaluated offline with mocked provider outputs.</sub>`);

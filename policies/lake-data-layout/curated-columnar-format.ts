@@ -2,7 +2,7 @@ import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
 import { COLUMNAR, familiesOf, PARQUET, tableFormat } from "../lib/formats";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
-import { tableLayer } from "../lib/lake";
+import { tableLayers } from "../lib/lake";
 import { subject } from "../lib/props";
 import { T } from "../lib/types";
 
@@ -31,8 +31,9 @@ export const curatedColumnarFormat: StackValidationPolicy = {
     remediationSteps: PARQUET_FIX,
     validateStack: (args, report) => {
         const { layerPatterns } = cfg<ColumnarFormatConfig>(args, configSchema);
+        const layerOf = tableLayers(args.resources, layerPatterns);
         for (const table of args.resources.filter((r) => r.type === T.glueCatalogTable)) {
-            const verdict = tableLayer(table, args.resources, layerPatterns);
+            const verdict = layerOf(table);
             if (!verdict || !isCurated(verdict.layer)) continue;
             const format = tableFormat(table.props);
             if (format.iceberg || format.unknown) continue;

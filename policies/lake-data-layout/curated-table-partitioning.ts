@@ -4,7 +4,7 @@ import { cfg } from "../lib/config";
 import { DEFAULT_MIN_REASON_LENGTH } from "../lib/exemptions";
 import { tableFormat } from "../lib/formats";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
-import { partitionKeyNames, tableLayer } from "../lib/lake";
+import { partitionKeyNames, tableLayers } from "../lib/lake";
 import { projectionEnabled } from "../lib/projection";
 import { isUnknown, list, stringMap, subject } from "../lib/props";
 import { T } from "../lib/types";
@@ -43,8 +43,9 @@ export const curatedTablePartitioning: StackValidationPolicy = {
         `Add partitionKeys (e.g. a date column "dt" of type "string"), optionally with Athena partition projection, or set parameters["${MARKERS.unpartitionedReason}"] to why the table is small enough to scan whole.`,
     validateStack: (args, report) => {
         const { layerPatterns, minReasonLength } = cfg<PartitioningConfig>(args, configSchema);
+        const layerOf = tableLayers(args.resources, layerPatterns);
         for (const table of args.resources.filter((r) => r.type === T.glueCatalogTable)) {
-            const verdict = tableLayer(table, args.resources, layerPatterns);
+            const verdict = layerOf(table);
             if (!verdict || !isCurated(verdict.layer)) continue;
             if (partitionKeyNames(table.props).length > 0 || isUnknown(table.props, "partitionKeys")) continue;
             const iceberg = tableFormat(table.props).iceberg;

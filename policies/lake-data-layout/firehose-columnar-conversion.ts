@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
-import { firehoseLayer } from "../lib/lake";
+import { firehoseLayers } from "../lib/lake";
 import { bool, peek, str, subject } from "../lib/props";
 import { T } from "../lib/types";
 
@@ -31,9 +31,10 @@ export const firehoseColumnarConversion: StackValidationPolicy = {
     remediationSteps: FIX,
     validateStack: (args, report) => {
         const { layerPatterns } = cfg<FirehoseConversionConfig>(args, configSchema);
+        const layerOf = firehoseLayers(args.resources, layerPatterns);
         for (const stream of args.resources.filter((r) => r.type === T.firehose)) {
             if (str(stream.props, "destination") !== "extended_s3") continue;
-            const verdict = firehoseLayer(stream, args.resources, layerPatterns);
+            const verdict = layerOf(stream);
             if (!verdict || !isCurated(verdict.layer)) continue;
             const where = `${subject(stream)} delivers to the ${verdict.layer} layer (${verdict.because})`;
             const conv = peek(stream.props, "extendedS3Configuration", "dataFormatConversionConfiguration");

@@ -1,9 +1,9 @@
 import { PolicyConfigSchema, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
 import { cfg } from "../lib/config";
 import { partitionKeyNames } from "../lib/lake";
 import { checkProjection, checkTemplate, projectionEnabled } from "../lib/projection";
 import { isUnknown, stringMap, subject } from "../lib/props";
+import { resourceClass, T } from "../lib/types";
 
 export interface PartitionProjectionConfig {
     requireLocationTemplate: boolean;
@@ -35,7 +35,7 @@ export const partitionProjectionConsistency: ResourceValidationPolicy = {
     configSchema,
     remediationSteps:
         "For each partition key k set projection.k.type (enum|integer|date|injected) and what that type needs (enum: values; integer: range; date: range and format), and set storage.location.template to an s3:// URI with one ${k} per partition key.",
-    validateResource: validateResourceOfType(aws.glue.CatalogTable, (_table, args, report) => {
+    validateResource: validateResourceOfType(resourceClass(T.glueCatalogTable), (_table, args, report) => {
         const { requireLocationTemplate } = cfg<PartitionProjectionConfig>(args, configSchema);
         // Computed parameters or keys (preview): judged once known.
         if (isUnknown(args.props, "parameters") || isUnknown(args.props, "partitionKeys")) return;

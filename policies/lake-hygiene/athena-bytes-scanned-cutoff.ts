@@ -1,7 +1,7 @@
 import { PolicyConfigSchema, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
 import { cfg } from "../lib/config";
 import { isUnknown, num, subject } from "../lib/props";
+import { resourceClass, T } from "../lib/types";
 
 /** Athena's smallest accepted per-query cutoff: 10 MB. */
 export const ATHENA_MIN_CUTOFF = 10 * 1024 * 1024;
@@ -31,7 +31,7 @@ export const athenaBytesScannedCutoff: ResourceValidationPolicy = {
     tags: ["hygiene", "cost", "athena"],
     configSchema,
     remediationSteps: "Set configuration.bytesScannedCutoffPerQuery on the aws.athena.Workgroup (e.g. 107374182400 for 100 GiB).",
-    validateResource: validateResourceOfType(aws.athena.Workgroup, (_wg, args, report) => {
+    validateResource: validateResourceOfType(resourceClass(T.athenaWorkgroup), (_wg, args, report) => {
         const { maxBytesScannedCutoffPerQuery: max } = cfg<AthenaCutoffConfig>(args, configSchema);
         if (isUnknown(args.props, "configuration", "bytesScannedCutoffPerQuery")) return;
         const cutoff = num(args.props, "configuration", "bytesScannedCutoffPerQuery");

@@ -1,8 +1,8 @@
 import { PolicyConfigSchema, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
 import { cfg } from "../lib/config";
 import { cmkAt, requireCmkSchema } from "../lib/kms";
 import { bool, peek, str, subject, UNKNOWN } from "../lib/props";
+import { resourceClass, T } from "../lib/types";
 
 export interface AthenaEncryptionConfig {
     requireCustomerManagedKey: boolean;
@@ -28,7 +28,7 @@ export const athenaWorkgroupEncryption: ResourceValidationPolicy = {
     tags: ["security", "encryption", "athena"],
     configSchema,
     remediationSteps: FIX,
-    validateResource: validateResourceOfType(aws.athena.Workgroup, (_wg, args, report) => {
+    validateResource: validateResourceOfType(resourceClass(T.athenaWorkgroup), (_wg, args, report) => {
         const { requireCustomerManagedKey } = cfg<AthenaEncryptionConfig>(args, configSchema);
         const conf = peek(args.props, "configuration");
         if (conf === UNKNOWN) return;

@@ -2,7 +2,7 @@ import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "
 import { cfg } from "../lib/config";
 import { cmkAt } from "../lib/kms";
 import { peek, subject, UNKNOWN } from "../lib/props";
-import { ofType, refersTo } from "../lib/stack";
+import { ofType, References } from "../lib/stack";
 import { T } from "../lib/types";
 
 const SC_FIX =
@@ -63,9 +63,10 @@ export const glueSecurityConfiguration: StackValidationPolicy = {
             const problems = securityConfigProblems(sc);
             if (problems.length > 0) report(`${subject(sc)}: ${problems.join("; ")}. Fix: set ${SC_FIX}.`, sc.urn);
         }
+        const refs = new References(scs, ["securityConfiguration"], ["name", "id"]);
         for (const r of ofType(args.resources, [T.glueCrawler, T.glueJob])) {
             const ref = peek(r.props, "securityConfiguration");
-            const target = scs.find((sc) => refersTo(r, ["securityConfiguration"], sc, scs, ["name", "id"]));
+            const target = refs.targetOf(r);
             if (target || ref === UNKNOWN) continue;
             if (typeof ref !== "string" || ref === "") {
                 report(`${subject(r)} has no securityConfiguration, so its S3 output, logs and bookmarks are not KMS-encrypted. Fix: set securityConfiguration to the name of an aws.glue.SecurityConfiguration with ${SC_FIX}.`, r.urn);

@@ -2,7 +2,7 @@ import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "
 import { cfg } from "../lib/config";
 import { cmkAt } from "../lib/kms";
 import { bool, list, peek, subject, UNKNOWN } from "../lib/props";
-import { configsOf, ofType, refersTo } from "../lib/stack";
+import { ofType, References } from "../lib/stack";
 import { BUCKET_SSE_TYPES, BUCKET_TYPES, T } from "../lib/types";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -100,11 +100,11 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
         const buckets = ofType(args.resources, BUCKET_TYPES);
         const configs = ofType(args.resources, BUCKET_SSE_TYPES);
         const loggings = ofType(args.resources, [T.bucketLogging, T.bucketLoggingV2]);
-        const logTargets = new Set(
-            buckets.filter((b) => loggings.some((l) => refersTo(l, ["targetBucket"], b, buckets))).map((b) => b.urn),
-        );
+        const refs = new References(buckets);
+        const logRefs = new References(buckets, ["targetBucket"]);
+        const logTargets = new Set(loggings.flatMap((l) => logRefs.targets(l)).map((b) => b.urn));
         for (const c of configs) {
-            const bucket = buckets.find((b) => refersTo(c, ["bucket"], b, buckets));
+            const bucket = refs.targetOf(c);
             const problems = sseConfigProblems(c, bucket !== undefined && logTargets.has(bucket.urn), config);
             if (problems.length > 0) {
                 report(`${subject(c)}: ${problems.join("; ")}. Fix: set sseAlgorithm "aws:kms" and kmsMasterKeyId to a customer-managed key's ARN.`, c.urn);
@@ -116,7 +116,7 @@ export const s3BucketKmsEncryption: StackValidationPolicy = {
                 if (problems.length > 0) report(`${subject(b)}: ${problems.join("; ")}. Fix: ${FIX}.`, b.urn);
                 continue;
             }
-            if (configsOf(b, configs, buckets).length === 0) {
+            if (refs.configsOf(b, configs).length === 0) {
                 report(`${subject(b)} has no server-side encryption configuration in this stack, so it gets the account default (SSE-S3, AES256). Fix: ${FIX}.`, b.urn);
             }
         }

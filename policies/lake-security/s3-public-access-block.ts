@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
 import { bool, peek, subject, UNKNOWN } from "../lib/props";
-import { configsOf, ofType } from "../lib/stack";
+import { ofType, References } from "../lib/stack";
 import { BUCKET_TYPES, T } from "../lib/types";
 
 const PAB_FIELDS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -45,8 +45,9 @@ export const s3PublicAccessBlock: StackValidationPolicy = {
                 report(`${subject(pab)} leaves public access open: ${shown}. Fix: set ${off.map((f) => `${f}: true`).join(", ")}.`, pab.urn);
             }
         }
+        const refs = new References(buckets);
         for (const b of buckets) {
-            if (!accountCovers && configsOf(b, blocks, buckets).length === 0) {
+            if (!accountCovers && refs.configsOf(b, blocks).length === 0) {
                 report(`${subject(b)} has no public access block in this stack. Fix: ${PAB_FIX}.`, b.urn);
             }
         }

@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
 import { isUnknownError, peek, str, subject, UNKNOWN } from "../lib/props";
-import { configsOf, ofType } from "../lib/stack";
+import { ofType, References } from "../lib/stack";
 import { BUCKET_TYPES, T } from "../lib/types";
 
 interface Statement {
@@ -107,9 +107,10 @@ export const s3TlsOnly: StackValidationPolicy = {
         const { allowUnknownPolicy } = cfg<TlsOnlyConfig>(args, tlsSchema);
         const buckets = ofType(args.resources, BUCKET_TYPES);
         const policies = ofType(args.resources, [T.bucketPolicy]);
+        const refs = new References(buckets);
         for (const b of buckets) {
             const name = str(b.props, "bucket");
-            const docs: { from: PolicyResource; doc: unknown; field: string }[] = configsOf(b, policies, buckets).map((p) => ({
+            const docs: { from: PolicyResource; doc: unknown; field: string }[] = refs.configsOf(b, policies).map((p) => ({
                 from: p,
                 doc: peek(p.props, "policy"),
                 field: "policy",

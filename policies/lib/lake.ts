@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { detectLayer, LayerPatterns, LayerVerdict, MarkerSource, NameCandidate } from "./layers";
 import { peek, str, stringMap } from "./props";
-import { refersTo, ofType } from "./stack";
+import { ofType, References } from "./stack";
 import { BUCKET_TYPES, T } from "./types";
 
 /**
@@ -14,20 +14,30 @@ export function tableLayer(
     resources: readonly PolicyResource[],
     patterns?: Partial<LayerPatterns>,
 ): LayerVerdict | undefined {
-    const dbs = ofType([...resources], [T.glueCatalogDatabase]);
-    const db = dbs.find((d) => refersTo(table, ["databaseName"], d, dbs, ["name", "id"]));
-    const markers: MarkerSource[] = [{ where: "table parameter", values: stringMap(table.props, "parameters") }];
-    if (db) markers.push({ where: `database '${db.name}' parameter`, values: stringMap(db.props, "parameters") });
-    const names: NameCandidate[] = [
-        { what: "database name", text: str(table.props, "databaseName") ?? (db && str(db.props, "name")) },
-        { what: `database '${db?.name}' locationUri`, text: db && str(db.props, "locationUri") },
-        { what: "location", text: str(table.props, "storageDescriptor", "location") },
-        {
-            what: "Iceberg location",
-            text: str(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "location"),
-        },
-    ];
-    return detectLayer(markers, names, patterns);
+    return tableLayers(resources, patterns)(table);
+}
+
+/** `tableLayer` for every table of one stack, with the database lookup indexed once. */
+export function tableLayers(
+    resources: readonly PolicyResource[],
+    patterns?: Partial<LayerPatterns>,
+): (table: PolicyResource) => LayerVerdict | undefined {
+    const dbs = new References(ofType(resources, [T.glueCatalogDatabase]), ["databaseName"], ["name", "id"]);
+    return (table) => {
+        const db = dbs.targetOf(table);
+        const markers: MarkerSource[] = [{ where: "table parameter", values: stringMap(table.props, "parameters") }];
+        if (db) markers.push({ where: `database '${db.name}' parameter`, values: stringMap(db.props, "parameters") });
+        const names: NameCandidate[] = [
+            { what: "database name", text: str(table.props, "databaseName") ?? (db && str(db.props, "name")) },
+            { what: `database '${db?.name}' locationUri`, text: db && str(db.props, "locationUri") },
+            { what: "location", text: str(table.props, "storageDescriptor", "location") },
+            {
+                what: "Iceberg location",
+                text: str(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "location"),
+            },
+        ];
+        return detectLayer(markers, names, patterns);
+    };
 }
 
 /**
@@ -55,17 +65,27 @@ export function firehoseLayer(
     resources: readonly PolicyResource[],
     patterns?: Partial<LayerPatterns>,
 ): LayerVerdict | undefined {
-    const buckets = ofType([...resources], BUCKET_TYPES);
+    return firehoseLayers(resources, patterns)(stream);
+}
+
+/** `firehoseLayer` for every stream of one stack, with the bucket lookup indexed once. */
+export function firehoseLayers(
+    resources: readonly PolicyResource[],
+    patterns?: Partial<LayerPatterns>,
+): (stream: PolicyResource) => LayerVerdict | undefined {
     const path = ["extendedS3Configuration", "bucketArn"];
-    const bucket = buckets.find((b) => refersTo(stream, path, b, buckets, ["arn"]));
-    const markers: MarkerSource[] = [{ where: "stream tag", values: effectiveTags(stream) }];
-    if (bucket) markers.push({ where: `bucket '${bucket.name}' tag`, values: effectiveTags(bucket) });
-    const names: NameCandidate[] = [
-        { what: "prefix", text: str(stream.props, "extendedS3Configuration", "prefix") },
-        { what: "bucket ARN", text: str(stream.props, ...path) },
-        { what: "bucket name", text: bucket && str(bucket.props, "bucket") },
-    ];
-    return detectLayer(markers, names, patterns);
+    const buckets = new References(ofType(resources, BUCKET_TYPES), path, ["arn"]);
+    return (stream) => {
+        const bucket = buckets.targetOf(stream);
+        const markers: MarkerSource[] = [{ where: "stream tag", values: effectiveTags(stream) }];
+        if (bucket) markers.push({ where: `bucket '${bucket.name}' tag`, values: effectiveTags(bucket) });
+        const names: NameCandidate[] = [
+            { what: "prefix", text: str(stream.props, "extendedS3Configuration", "prefix") },
+            { what: "bucket ARN", text: str(stream.props, ...path) },
+            { what: "bucket name", text: bucket && str(bucket.props, "bucket") },
+        ];
+        return detectLayer(markers, names, patterns);
+    };
 }
 
 /** Non-empty partition key names of a table (Glue partitionKeys). */

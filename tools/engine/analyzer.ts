@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { EngineError } from "./errors";
+import { extraNodeFlags } from "./plan";
 import { analyzeRequest, AnalyzeItem, Diagnostic, readDiagnostics, readRemediations, SEVERITY, stackRequest } from "./analyzer-proto";
 import type { PolicyConfig, PolicyMeta } from "./policy-config";
 import type { EnforcementLevel, PlannedResource, Violation } from "./types";
@@ -33,6 +34,7 @@ const MAX_MESSAGE = 400 * 1024 * 1024;
 const BATCH = 250;
 const IN_FLIGHT = 2;
 const PACK_HOST = path.join(__dirname, "child", "pack-host.ts");
+const PRELOAD = path.join(__dirname, "child", "preload.cjs");
 const STARTUP_TIMEOUT_MS = 60_000;
 
 export interface PackInfo {
@@ -85,9 +87,9 @@ export class PolicyPackProcess {
     /** Spawns the pack and waits for the port it prints. */
     static async start(dir: string, env: NodeJS.ProcessEnv, tsxHook: string): Promise<PolicyPackProcess> {
         const entry = packEntry(dir);
-        const child = spawn(process.execPath, ["--require", tsxHook, "--require", PACK_HOST, entry], {
+        const child = spawn(process.execPath, [...extraNodeFlags(), "--require", PRELOAD, "--require", tsxHook, "--require", PACK_HOST, entry], {
             cwd: dir,
-            env,
+            env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(["@pulumi/policy", "@pulumi/policy/server"]) },
             stdio: ["ignore", "pipe", "pipe", "ipc"],
             serialization: "advanced",
         });

@@ -37,6 +37,9 @@ export interface PlanRun {
     wallMs: number;
 }
 
+/** Extra node flags for engine child processes, e.g. LAKE_ENGINE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses those). */
+export const extraNodeFlags = (): string[] => (process.env.LAKE_ENGINE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+
 /** tsx's require hook: TypeScript programs load through esbuild, not tsc. */
 function tsxHook(): string {
     return require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
@@ -76,10 +79,11 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     const log = opts.log ?? process.stderr;
     // Programs allocate a burst of promises per resource before any settles: a larger young generation
     // cuts scavenge work by about a fifth at 10k resources for ~100 MB more peak RSS.
-    const nodeFlags = ["--max-semi-space-size=32"];
-    const child = spawn(process.execPath, [...nodeFlags, "--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
+    const nodeFlags = ["--max-semi-space-size=32", ...extraNodeFlags()];
+    const preload = path.join(__dirname, "child", "preload.cjs");
+    const child = spawn(process.execPath, [...nodeFlags, "--require", preload, "--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
         cwd: project.dir,
-        env,
+        env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(["@pulumi/pulumi"]) },
         stdio: opts.onResources ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
         serialization: "advanced",
     });

@@ -8,7 +8,8 @@
  * and the same configuration, without a gRPC round trip per resource.
  */
 import * as path from "path";
-import { analyzeRequest, AnalyzeItem, readDiagnostics, readRemediations, stackRequest } from "../analyzer-proto";
+import { AnalyzeItem, readDiagnostics, readRemediations } from "../analyzer-proto";
+import { plainAnalyzeRequest, plainStackRequest } from "./plain-request";
 
 type Handler = (call: { request: unknown }, callback: (err: Error | null, resp?: any) => void) => void;
 
@@ -48,11 +49,11 @@ function install(): void {
             if (!handlers) throw new Error("policy pack is not serving yet");
             let results: unknown;
             if (msg.kind === "analyzeStack") {
-                results = readDiagnostics(m, await call(handlers.analyzeStack, stackRequest(m, msg.items)));
+                results = readDiagnostics(m, await call(handlers.analyzeStack, plainStackRequest(m, msg.items)));
             } else {
                 const out = [];
                 for (const item of msg.items) {
-                    const resp = await call(handlers[msg.kind], analyzeRequest(m, item));
+                    const resp = await call(handlers[msg.kind], plainAnalyzeRequest(m, item));
                     out.push(msg.kind === "analyze" ? readDiagnostics(m, resp) : readRemediations(resp));
                 }
                 results = out;
@@ -65,5 +66,8 @@ function install(): void {
     // The IPC channel must not keep a pack alive on its own; the gRPC server does that.
     (process as any).channel?.unref?.();
 }
+
+// Profiling flags write their files on a normal exit only; the engine stops packs with SIGTERM.
+if (process.execArgv.some((f) => /^--(cpu|heap)-prof/.test(f))) process.on("SIGTERM", () => process.exit(0));
 
 install();

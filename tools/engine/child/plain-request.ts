@@ -35,70 +35,159 @@ function isPlain(value: object): boolean {
     return proto === Object.prototype || proto === null;
 }
 
-const struct = (value: Record<string, unknown>) => {
-    const js = structValue(value);
-    return { toJavaScript: () => js };
-};
-
-/** Answers from `fast`, anything else from the real message. */
-function withFallback<T extends object>(fast: T, real: () => any): T {
-    return new Proxy(fast, {
-        get(target, key) {
-            if (key in target) return (target as any)[key];
-            const r = real();
-            const v = r[key];
-            return typeof v === "function" ? v.bind(r) : v;
-        },
-    });
+class PlainStruct {
+    constructor(private readonly js: unknown) {}
+    toJavaScript(): unknown {
+        return this.js;
+    }
 }
 
-function resource(item: AnalyzeItem, real: () => any) {
-    const o = item.options;
-    const options = withFallback(
-        {
-            getProtect: () => o.protect,
-            getIgnorechangesList: () => o.ignoreChanges,
-            getDeletebeforereplace: () => o.deleteBeforeReplace ?? false,
-            getDeletebeforereplacedefined: () => o.deleteBeforeReplace !== undefined,
-            getAdditionalsecretoutputsList: () => o.additionalSecretOutputs,
-            getAliasesList: () => o.aliases,
-            getParent: () => o.parent,
-            getCustomtimeouts: () => undefined,
-        },
-        () => real().getOptions(),
-    );
-    const p = item.provider;
-    const providerProps = p && struct(p.props);
-    const provider = p && withFallback({ getType: () => p.type, getName: () => p.name, getUrn: () => p.urn, getProperties: () => providerProps }, () => real().getProvider());
-    const properties = struct(item.props);
-    return withFallback(
-        {
-            getType: () => item.type,
-            getUrn: () => item.urn,
-            getName: () => item.name,
-            getProperties: () => properties,
-            getOptions: () => options,
-            getProvider: () => provider,
-            getParent: () => item.parent ?? "",
-            getDependenciesList: () => item.dependencies ?? [],
-            getPropertydependenciesMap: () => undefined,
-        },
-        real,
+/**
+ * Getters these classes don't define fall through the prototype chain to this proxy, which asks the
+ * real message (built on first use by the instance's `real()`).
+ */
+function fallBackToReal(cls: { prototype: object }): void {
+    Object.setPrototypeOf(
+        cls.prototype,
+        new Proxy(Object.create(null), {
+            get(_target, key, receiver: { real?: () => any }) {
+                if (typeof key === "symbol" || key === "then" || typeof receiver.real !== "function") return undefined;
+                const r = receiver.real();
+                const v = r[key];
+                return typeof v === "function" ? v.bind(r) : v;
+            },
+        }),
     );
 }
+
+/** Methods, not closures: one request per resource per pack adds up. */
+class PlainOptions {
+    private readonly o: AnalyzeItem["options"];
+    constructor(private readonly owner: PlainResource) {
+        this.o = owner.item.options;
+    }
+    real(): any {
+        return this.owner.real().getOptions();
+    }
+    getProtect() {
+        return this.o.protect;
+    }
+    getIgnorechangesList() {
+        return this.o.ignoreChanges;
+    }
+    getDeletebeforereplace() {
+        return this.o.deleteBeforeReplace ?? false;
+    }
+    getDeletebeforereplacedefined() {
+        return this.o.deleteBeforeReplace !== undefined;
+    }
+    getAdditionalsecretoutputsList() {
+        return this.o.additionalSecretOutputs;
+    }
+    getAliasesList() {
+        return this.o.aliases;
+    }
+    getParent() {
+        return this.o.parent;
+    }
+    getCustomtimeouts() {
+        return undefined;
+    }
+}
+
+class PlainProvider {
+    private readonly props: PlainStruct;
+    constructor(
+        private readonly owner: PlainResource,
+        private readonly p: NonNullable<AnalyzeItem["provider"]>,
+    ) {
+        this.props = new PlainStruct(structValue(p.props));
+    }
+    real(): any {
+        return this.owner.real().getProvider();
+    }
+    getType() {
+        return this.p.type;
+    }
+    getName() {
+        return this.p.name;
+    }
+    getUrn() {
+        return this.p.urn;
+    }
+    getProperties() {
+        return this.props;
+    }
+}
+
+/** An AnalyzeRequest or AnalyzerResource; `real` builds the generated message. */
+class PlainResource {
+    private readonly props: PlainStruct;
+    private built: any;
+    private options?: PlainOptions;
+    private provider?: PlainProvider;
+    constructor(
+        readonly item: AnalyzeItem,
+        private readonly build: () => any,
+    ) {
+        this.props = new PlainStruct(structValue(item.props));
+    }
+    real(): any {
+        return (this.built ??= this.build());
+    }
+    getType() {
+        return this.item.type;
+    }
+    getUrn() {
+        return this.item.urn;
+    }
+    getName() {
+        return this.item.name;
+    }
+    getProperties() {
+        return this.props;
+    }
+    getOptions() {
+        return (this.options ??= new PlainOptions(this));
+    }
+    getProvider() {
+        return this.item.provider && (this.provider ??= new PlainProvider(this, this.item.provider));
+    }
+    getParent() {
+        return this.item.parent ?? "";
+    }
+    getDependenciesList() {
+        return this.item.dependencies ?? [];
+    }
+    getPropertydependenciesMap() {
+        return undefined;
+    }
+}
+
+class PlainStackRequest {
+    private built: any;
+    constructor(
+        private readonly m: ProtoModules,
+        private readonly items: AnalyzeItem[],
+        private readonly resources: PlainResource[],
+    ) {}
+    real(): any {
+        return (this.built ??= stackRequest(this.m, this.items));
+    }
+    getResourcesList() {
+        return this.resources;
+    }
+}
+
+for (const cls of [PlainOptions, PlainProvider, PlainResource, PlainStackRequest]) fallBackToReal(cls);
 
 /** An AnalyzeRequest (Analyze and Remediate). */
 export function plainAnalyzeRequest(m: ProtoModules, item: AnalyzeItem): any {
-    let built: any;
-    return resource(item, () => (built ??= analyzeRequest(m, item)));
+    return new PlainResource(item, () => analyzeRequest(m, item));
 }
 
 /** An AnalyzeStackRequest over all items. */
 export function plainStackRequest(m: ProtoModules, items: AnalyzeItem[]): any {
-    const resources = items.map((item) => {
-        let built: any;
-        return resource(item, () => (built ??= fillRequest(m, new m.analyzerPb.AnalyzerResource(), item)));
-    });
-    let built: any;
-    return withFallback({ getResourcesList: () => resources }, () => (built ??= stackRequest(m, items)));
+    const resources = items.map((item) => new PlainResource(item, () => fillRequest(m, new m.analyzerPb.AnalyzerResource(), item)));
+    return new PlainStackRequest(m, items, resources);
 }

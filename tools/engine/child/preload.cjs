@@ -7,8 +7,50 @@
  * pack or program gets the very same module instances. Plain JS on purpose: it runs before tsx.
  */
 "use strict";
+const Module = require("module");
+
+/**
+ * @pulumi/pulumi loads the TypeScript compiler (9 MB of JS, ~0.3 s per process) at start-up for
+ * closure serialisation only (`serializeFunction`, e.g. lambda CallbackFunction). Its shim module is
+ * replaced by one that loads the real compiler on first use.
+ */
+function deferTypeScript(from) {
+    let shim;
+    try {
+        shim = require.resolve("@pulumi/pulumi/typescript-shim", { paths: [from] });
+    } catch {
+        return;
+    }
+    if (require.cache[shim]) return;
+    let real;
+    const load = () => {
+        if (!real) {
+            delete require.cache[shim];
+            real = require(shim);
+        }
+        return real;
+    };
+    const lazy = new Module(shim, module);
+    lazy.filename = shim;
+    lazy.loaded = true;
+    lazy.exports = new Proxy(
+        {},
+        {
+            get: (_t, key) => load()[key],
+            has: (_t, key) => key in load(),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (_t, key) => {
+                const d = Object.getOwnPropertyDescriptor(load(), key);
+                return d && { ...d, configurable: true };
+            },
+        },
+    );
+    require.cache[shim] = lazy;
+}
+
 const ids = process.env.LAKE_ENGINE_PRELOAD;
 delete process.env.LAKE_ENGINE_PRELOAD;
+deferTypeScript(process.cwd());
 for (const id of ids ? JSON.parse(ids) : []) {
     try {
         require(require.resolve(id, { paths: [process.cwd()] }));

@@ -40,6 +40,22 @@ export interface PlanRun {
 /** Extra node flags for engine child processes, e.g. LAKE_ENGINE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses those). */
 export const extraNodeFlags = (): string[] => (process.env.LAKE_ENGINE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
+/**
+ * Does the program use @pulumi/aws (a dependency in its package.json, or imported by its entry)? Then
+ * the program process loads it before tsx too (~0.2 s less); other programs don't pay for it.
+ */
+function usesAws(dir: string, main: string): boolean {
+    const read = (file: string) => {
+        try {
+            return fs.readFileSync(file, "utf8");
+        } catch {
+            return "";
+        }
+    };
+    const entry = fs.existsSync(main) && fs.statSync(main).isDirectory() ? path.join(main, "index.ts") : main;
+    return [read(path.join(dir, "package.json")), read(entry)].some((text) => /["']@pulumi\/aws["'/]/.test(text));
+}
+
 /** tsx's require hook: TypeScript programs load through esbuild, not tsc. */
 function tsxHook(): string {
     return require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
@@ -78,12 +94,12 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     };
     const log = opts.log ?? process.stderr;
     // Programs allocate a burst of promises per resource before any settles: a larger young generation
-    // cuts scavenge work by about a fifth at 10k resources for ~100 MB more peak RSS.
-    const nodeFlags = ["--max-semi-space-size=32", ...extraNodeFlags()];
+    // cuts scavenge work (64 MB semi-spaces: plan of 10k resources 7.7 s -> 6.6 s, same peak RSS).
+    const nodeFlags = ["--max-semi-space-size=64", ...extraNodeFlags()];
     const preload = path.join(__dirname, "child", "preload.cjs");
     const child = spawn(process.execPath, [...nodeFlags, "--require", preload, "--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
         cwd: project.dir,
-        env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(["@pulumi/pulumi"]) },
+        env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(usesAws(project.dir, project.main) ? ["@pulumi/pulumi", "@pulumi/aws"] : ["@pulumi/pulumi"]) },
         stdio: opts.onResources ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
         serialization: "advanced",
     });

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --sizes 1000,10000 --pack DIR]`: plan and check synthetic lake programs through
- * the same CLI child-process path CI uses, and print wall time, CPU time and peak RSS per run, plus
+ * the same CLI child-process path CI uses, with every pack under policies/ unless --pack is given,
+ * and print wall time, CPU time and peak RSS per run, plus
  * the large/small ratios. Figures only: timing is never asserted in a test.
  */
 import { spawn } from "child_process";
@@ -8,6 +9,7 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { discoverPacks } from "../engine/check";
 import { generateProgram } from "./generate";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -81,12 +83,13 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function main(): Promise<void> {
     const opts = new Command("bench")
         .option("--sizes <list>", "resource counts", "1000,10000")
-        .option("--pack <dir>", "policy pack for check (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option("--pack <dir>", "policy pack for check (repeatable; default: every pack under policies/)", (v: string, acc: string[]) => [...acc, v], [] as string[])
         .option("--keep", "keep the generated programs", false)
         .parse(process.argv)
         .opts();
     const sizes = String(opts.sizes).split(",").map(Number);
-    const packs: string[] = opts.pack.length ? opts.pack.map((p: string) => path.resolve(p)) : [path.join(REPO, "test", "fixtures", "packs", "lake-fixture")];
+    // The target is about real checks: by default the repo's own packs, as `npm run check` runs them.
+    const packs: string[] = opts.pack.length ? opts.pack.map((p: string) => path.resolve(p)) : discoverPacks();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "lake-bench-"));
     const config = path.join(root, "policy-config.json");
     fs.writeFileSync(config, "{}\n");

@@ -94,8 +94,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     try {
         opts.progress?.step("running program");
         const run = await runPlan({
-            programDir: opts.programDir,
-            stack,
+            project,
             sourcePositions: opts.sourcePositions,
             verbose: opts.verbose,
             onResources: (batch) => {

@@ -9,7 +9,6 @@ import * as path from "path";
 import { runCheck } from "./check";
 import { EngineError } from "./errors";
 import { REPO_ROOT, runPlan } from "./plan";
-import { loadProject } from "./project";
 import { createProgress } from "./progress";
 import { checkJson, countByLevel, renderCheckMarkdown, renderCheckText } from "./reports/check";
 import { planJson, renderPlanText } from "./reports/plan-text";
@@ -100,8 +99,7 @@ program
             case "sarif": {
                 const programDir = path.resolve(opts.program);
                 const inRepo = !path.relative(REPO_ROOT, programDir).startsWith("..");
-                const main = loadProject(programDir, opts.stack).main;
-                text = JSON.stringify(renderSarif(result, inRepo ? REPO_ROOT : programDir, main), null, 2) + "\n";
+                text = JSON.stringify(renderSarif(result, inRepo ? REPO_ROOT : programDir, result.run.project.main), null, 2) + "\n";
                 break;
             }
             default:

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineError } from "./errors";
-import { loadProject } from "./project";
+import { LoadedProject, loadProject } from "./project";
 import type { RunnerOptions, RunnerResult } from "./child/protocol";
 import type { PlannedResource, PlanResult } from "./types";
 
@@ -26,9 +26,13 @@ export interface PlanOptions {
     log?: NodeJS.WritableStream;
     /** Receives registered resources in batches while the program runs (check starts policy work early). */
     onResources?: (batch: PlannedResource[]) => void;
+    /** The project, when the caller has loaded it already; `programDir` and `stack` are then not read. */
+    project?: LoadedProject;
 }
 
 export interface PlanRun {
+    /** The project and stack config the program ran with. */
+    project: LoadedProject;
     plan: PlanResult;
     warnings: string[];
     /** Child-process figures: module load time of the program and peak RSS. */
@@ -63,7 +67,7 @@ function tsxHook(): string {
 
 export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     const started = Date.now();
-    const project = loadProject(opts.programDir ?? REPO_ROOT, opts.stack ?? "dev");
+    const project = opts.project ?? loadProject(opts.programDir ?? REPO_ROOT, opts.stack ?? "dev");
     const resultFile = path.join(
         fs.mkdtempSync(path.join(os.tmpdir(), "lake-plan-")),
         "result.json",
@@ -127,6 +131,7 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         throw new EngineError(`error: ${result.error.message}`, 2, result.error.detail);
     }
     return {
+        project,
         plan: result.plan,
         warnings: [...project.warnings, ...result.warnings],
         loadMs: result.loadMs,

@@ -69,13 +69,14 @@ export class LakeStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lake:storage:LakeStorage", name, {}, opts);
-        const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect: args.protectData ?? false, retainOnDelete: args.protectData ?? false };
+        const protectData = args.protectData ?? false;
+        const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect: protectData, retainOnDelete: protectData };
         const forceDestroy = args.forceDestroy ?? false;
 
         const key = new aws.kms.Key(
             `${name}-key`,
             {
-                description: `Lake data key (${args.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, CloudWatch Logs`,
+                description: `Lake data key (${args.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
                 policy: JSON.stringify(lakeKeyPolicy({ accountId: args.accountId, region: args.region, platformRolePrefix: args.namer.resource("") })),
@@ -90,8 +91,7 @@ export class LakeStorage extends pulumi.ComponentResource {
             noncurrentVersionExpireDays: args.noncurrentVersionExpireDays ?? 30,
         };
 
-        const logged: { purpose: string; bucket: aws.s3.Bucket }[] = [];
-        const dataBucket = (purpose: string, lifecycle: LifecycleArgs, tags: Record<string, string>): LakeBucket => {
+        const dataBucket = (purpose: string, lifecycle: LifecycleArgs, tags: Record<string, string>): aws.s3.Bucket => {
             const bucket = new aws.s3.Bucket(`${name}-${purpose}`, { bucket: args.namer.bucket(purpose), forceDestroy, tags }, dataOpts);
             const child = { parent: this };
             const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -108,15 +108,15 @@ export class LakeStorage extends pulumi.ComponentResource {
                 { bucket: bucket.id, policy: pulumi.all([bucket.arn, key.arn]).apply(([b, k]) => JSON.stringify(dataBucketPolicy(b, k))) },
                 { ...child, dependsOn: [encryption] },
             );
-            logged.push({ purpose, bucket });
-            return { name: bucket.bucket, arn: bucket.arn };
+            return bucket;
         };
 
-        const layerBuckets = {} as Record<Layer, LakeBucket>;
+        // Purpose -> bucket for every SSE-KMS data bucket; all of them log to the access-log bucket.
+        const dataBuckets: Record<string, aws.s3.Bucket> = {};
         for (const layer of LAYERS) {
-            layerBuckets[layer] = dataBucket(layer, { ...shared, ...(args.layers?.[layer] ?? {}) }, { [MARKERS.layer]: layer });
+            dataBuckets[layer] = dataBucket(layer, { ...shared, ...(args.layers?.[layer] ?? {}) }, { [MARKERS.layer]: layer });
         }
-        const queryResults = dataBucket("query-results", { ...shared, expireDays: args.queryResultsExpireDays ?? 30 }, { "lake:purpose": "athena-query-results" });
+        dataBuckets["query-results"] = dataBucket("query-results", { ...shared, expireDays: args.queryResultsExpireDays ?? 30 }, { "lake:purpose": "athena-query-results" });
 
         // Server access logs can't target an SSE-KMS bucket: S3 requires SSE-S3 here.
         new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -130,12 +130,12 @@ export class LakeStorage extends pulumi.ComponentResource {
             {
                 bucket: accessLogs.id,
                 policy: pulumi
-                    .all([accessLogs.arn, pulumi.all(logged.map((l) => l.bucket.arn))])
+                    .all([accessLogs.arn, pulumi.all(Object.values(dataBuckets).map((b) => b.arn))])
                     .apply(([logArn, sources]) => JSON.stringify(accessLogBucketPolicy(logArn, args.accountId, sources))),
             },
             { parent: this },
         );
-        for (const { purpose, bucket } of logged) {
+        for (const [purpose, bucket] of Object.entries(dataBuckets)) {
             new aws.s3.BucketLogging(
                 `${name}-${purpose}-logging`,
                 { bucket: bucket.id, targetBucket: accessLogs.id, targetPrefix: `${purpose}/` },
@@ -146,9 +146,10 @@ export class LakeStorage extends pulumi.ComponentResource {
         this.kmsKeyArn = key.arn;
         this.kmsKeyId = key.keyId;
         this.kmsAliasName = alias.name;
-        this.layers = layerBuckets;
-        this.queryResults = queryResults;
-        this.accessLogs = { name: accessLogs.bucket, arn: accessLogs.arn };
+        const ref = (b: aws.s3.Bucket): LakeBucket => ({ name: b.bucket, arn: b.arn });
+        this.layers = Object.fromEntries(LAYERS.map((l) => [l, ref(dataBuckets[l])])) as Record<Layer, LakeBucket>;
+        this.queryResults = ref(dataBuckets["query-results"]);
+        this.accessLogs = ref(accessLogs);
         this.registerOutputs({
             kmsKeyArn: this.kmsKeyArn,
             kmsAliasName: this.kmsAliasName,

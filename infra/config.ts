@@ -4,8 +4,7 @@
  * dev and prod differ only by this config.
  */
 import { z } from "zod";
-import { LAYERS, Layer } from "./markers";
-import { longestBucketName } from "./naming";
+import { LAYERS, Layer, longestBucketName } from "../contract";
 
 /** Config namespace: keys are written `lake:<key>` in Pulumi.<stack>.yaml. */
 export const NAMESPACE = "lake";

@@ -7,7 +7,7 @@ import { LakeCatalog } from "../components/catalog";
 import { loadStackDatasets } from "../components/datasets";
 import { LakeStorage } from "../components/storage";
 import type { LakeConfig } from "./config";
-import { Namer } from "./naming";
+import { Namer } from "../contract";
 import { createAwsProvider } from "./providers";
 
 /** The repository root: dataset files live under `<root>/stacks/`. */

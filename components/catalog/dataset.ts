@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { Dataset, partitionCountQuery, previewQuery } from "../datasets";
 import { ArnContext, readerPolicy, writerPolicy } from "./iam";
 import { parseIamPrincipal, parseS3Uri, principalId } from "./principals";

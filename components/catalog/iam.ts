@@ -4,6 +4,7 @@
  * resources are actions IAM offers no resource-level control for (EC2 Describe*, Glue security configurations,
  * Lake Formation GetDataAccess).
  */
+import type { ArnContext } from "../../contract";
 
 export interface Statement {
     Sid: string;
@@ -26,12 +27,7 @@ export interface S3Prefix {
     prefix: string;
 }
 
-/** Account, region and partition that Glue, logs and KMS ARNs are built from. */
-export interface ArnContext {
-    partition: string;
-    region: string;
-    accountId: string;
-}
+export type { ArnContext };
 
 export const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 

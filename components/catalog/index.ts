@@ -5,8 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Layer, LAYERS, MARKERS } from "../../infra/markers";
-import type { Namer } from "../../infra/naming";
+import { Layer, LAYERS, MARKERS, Namer, partitionOf } from "../../contract";
 import { Dataset, defaultLocation, JdbcConnection } from "../datasets";
 import { datasetPrincipals, LakeDataset, SOURCE_TABLE_PREFIX } from "./dataset";
 import { ArnContext, crawlerPolicy, registrationPolicy, S3Prefix, serviceTrust, workgroupUserPolicy } from "./iam";
@@ -442,12 +441,6 @@ function checkReferences(args: LakeCatalogArgs): void {
         seen.add(d.name);
     }
     if (problems.length) throw new Error(`LakeCatalog: ${problems.join("; ")}`);
-}
-
-function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
 }
 
 function uniquePairs(pairs: (readonly [Layer, string])[]): [Layer, string][] {

@@ -5,7 +5,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { Column, Dataset, formatTableParameters, projectionParameters, serdeFor } from "../datasets";
 import { icebergTableInput } from "./iceberg";
 

@@ -14,7 +14,7 @@ import addFormats from "ajv-formats";
 import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import connectionsSchema from "../../stacks/schema/connections.schema.json";
 import datasetSchema from "../../stacks/schema/dataset.schema.json";
-import { MIN_EXEMPTION_REASON_LENGTH } from "../../infra/markers";
+import { MIN_EXEMPTION_REASON_LENGTH } from "../../contract";
 import { cronProblems } from "./cron";
 import { HiveTypeError, isPrimitive, parseHiveType, formatHiveType } from "./hive-types";
 import { Column, Consumer, Dataset, DatasetSource, JdbcConnection, PartitionProjection, Projection, ROW_FORMATS } from "./model";

@@ -3,7 +3,7 @@
  * tables, locations, grants, crawlers, named queries (and later jobs, streams and BI datasets) hang from it.
  * Everything here is plain data, already validated and defaulted: components never re-check it.
  */
-import type { Layer } from "../../infra/markers";
+import type { Layer } from "../../contract";
 
 export const FORMATS = ["parquet", "orc", "iceberg", "csv", "json", "avro"] as const;
 export type DatasetFormat = (typeof FORMATS)[number];

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS, Layer, MARKERS } from "../../infra/markers";
-import type { Namer } from "../../infra/naming";
+import { LAYERS, Layer, MARKERS, Namer } from "../../contract";
 import { accessLogBucketPolicy, dataBucketPolicy, lakeKeyPolicy } from "./documents";
 import { LifecycleArgs, lifecycleRules } from "./lifecycle";
 

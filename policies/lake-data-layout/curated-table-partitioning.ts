@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { cfg } from "../lib/config";
 import { DEFAULT_MIN_REASON_LENGTH } from "../lib/exemptions";
 import { tableFormat } from "../lib/formats";

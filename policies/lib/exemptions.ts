@@ -1,4 +1,4 @@
-import { MARKERS, MIN_EXEMPTION_REASON_LENGTH } from "../../infra/markers";
+import { MARKERS, MIN_EXEMPTION_REASON_LENGTH } from "../../contract";
 import { T } from "./types";
 import { stringMap } from "./props";
 

@@ -1,4 +1,4 @@
-import { CURATED_LAYERS, LAYERS, Layer, MARKERS } from "../../infra/markers";
+import { CURATED_LAYERS, LAYERS, Layer, MARKERS } from "../../contract";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /**

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { LakeCatalog } from "../../components/catalog";
 import { SOURCE_TABLE_PREFIX } from "../../components/catalog/dataset";
 import { principalId } from "../../components/catalog/principals";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { Capture, capture } from "../helpers/mocks";
 import {
     allDatasets, build, catalogArgs, customerJdbc, DEV_ACCOUNT, KMS_KEY_ARN, ordersIceberg, policyOf, PROD_ACCOUNT, rawTripsCsv, T, tripsFact, venueDim,

@@ -4,7 +4,7 @@
  */
 import type { Dataset, JdbcConnection } from "../../components/datasets";
 import { LakeCatalog, LakeCatalogArgs } from "../../components/catalog";
-import { Namer } from "../../infra/naming";
+import { Namer } from "../../contract";
 import { capture, Capture } from "../helpers/mocks";
 
 export const DEV_ACCOUNT = "111111111111";

@@ -6,10 +6,10 @@ import { icebergTableInput } from "../../components/catalog/iceberg";
 import { jdbcUrl } from "../../components/catalog/jdbc";
 import { parseIamPrincipal, parseS3Uri, principalId } from "../../components/catalog/principals";
 import { markerParameters, tableInputs } from "../../components/catalog/table";
-import { Namer } from "../../infra/naming";
+import { ArnContext, Namer } from "../../contract";
 import { build, customerJdbc, DEV_ACCOUNT, ordersIceberg, rawTripsCsv, tripsFact, venueDim } from "./fixtures";
 
-const ctx = { partition: "aws", region: "eu-west-1", accountId: DEV_ACCOUNT };
+const ctx: ArnContext = { partition: "aws", region: "eu-west-1", accountId: DEV_ACCOUNT };
 
 describe("catalog building blocks", () => {
     it("JDBC URLs follow each driver's shape", () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MIN_EXEMPTION_REASON_LENGTH } from "../../infra/markers";
+import { MIN_EXEMPTION_REASON_LENGTH } from "../../contract";
 import datasetSchema from "../../stacks/schema/dataset.schema.json";
 import { curatedTablePartitioning } from "../../policies/lake-data-layout/curated-table-partitioning";
 

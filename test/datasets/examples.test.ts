@@ -6,7 +6,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import { CLASSIFICATIONS, Dataset, findDatasetFiles, FORMATS, JdbcConnection, loadStackDatasets } from "../../components/datasets";
-import { LAYERS } from "../../infra/markers";
+import { LAYERS } from "../../contract";
 import { stackConfig } from "../../tools/dataset/commands";
 
 const ROOT = path.join(__dirname, "../..");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkBucketName, checkGlueName, longestBucketName, Namer, NameError } from "../../infra/naming";
+import { checkBucketName, checkGlueName, longestBucketName, Namer, NameError } from "../../contract";
 
 describe("naming", () => {
     const namer = new Namer({ prefix: "acme-lake", environment: "dev", accountId: "111111111111" });

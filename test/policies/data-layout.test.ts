@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { curatedColumnarFormat } from "../../policies/lake-data-layout/curated-columnar-format";
 import { firehoseColumnarConversion } from "../../policies/lake-data-layout/firehose-columnar-conversion";
 import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection-consistency";

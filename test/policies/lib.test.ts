@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { listExemptions } from "../../policies/lib/exemptions";
 import { detectLayer } from "../../policies/lib/layers";
 import { peek, UNKNOWN } from "../../policies/lib/props";

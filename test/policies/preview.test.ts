@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { MARKERS } from "../../infra/markers";
+import { MARKERS } from "../../contract";
 import { curatedColumnarFormat } from "../../policies/lake-data-layout/curated-columnar-format";
 import { partitionProjectionConsistency } from "../../policies/lake-data-layout/partition-projection-consistency";
 import { curatedTablePartitioning } from "../../policies/lake-data-layout/curated-table-partitioning";

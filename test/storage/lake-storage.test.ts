@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { parseLakeConfig } from "../../infra/config";
 import { buildLake } from "../../infra/stack";
-import { Namer } from "../../infra/naming";
+import { Namer } from "../../contract";
 import { LakeStorage, lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy, lifecycleRules } from "../../components/storage";
 import { loadProject } from "../../tools/engine/project";
 import { capture, Capture } from "../helpers/mocks";

@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { DatasetError, formatProblem } from "../../components/datasets";
 import { ConfigError } from "../../infra/config";
-import { NameError } from "../../infra/naming";
+import { NameError } from "../../contract";
 import { EngineError } from "../engine/errors";
 import { CommandResult, describe, list, scaffold, UsageError, validate } from "./commands";
 

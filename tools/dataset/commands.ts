@@ -26,7 +26,7 @@ import {
     findDatasetFiles,
 } from "../../components/datasets";
 import { LakeConfig, parseLakeConfig } from "../../infra/config";
-import { Namer } from "../../infra/naming";
+import { Namer } from "../../contract";
 import { loadProject } from "../engine/project";
 
 export interface CommandResult {

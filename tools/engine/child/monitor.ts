@@ -58,13 +58,49 @@ export class FastMonitor {
     }
 
     /** The engine's URN rule: the parent's qualified type is prefixed, except for the root stack. */
-    private urn(parent: string, type: string, name: string): string {
+    private urn(parent: string, type: string, name: string, stack = this.stack(), project = this.project()): string {
         let qualified = type;
         if (parent) {
             const parentType = parent.split("::")[2];
             if (parentType !== ROOT_STACK_TYPE) qualified = `${parentType}$${type}`;
         }
-        return `urn:pulumi:${this.stack()}::${this.project()}::${qualified}::${name}`;
+        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+    }
+
+    /**
+     * Alias URNs as the engine computes them (step_generator's generateAliases): each alias (a URN, or a spec whose
+     * blanks default to this resource's name, type, stack, project and parent), then every alias of the parent
+     * multiplied out, with a child name that starts with the parent's name renamed after the parent's alias.
+     */
+    private aliases(req: any, urn: string, type: string, name: string, parent: string): string[] {
+        const out = new Set<string>();
+        const own: string[] = [];
+        for (const a of req.getAliasesList?.() ?? []) {
+            const direct: string = a.getUrn?.() ?? "";
+            if (direct) {
+                own.push(direct);
+                continue;
+            }
+            const spec = a.getSpec?.();
+            if (!spec) continue;
+            const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+            own.push(this.urn(aliasParent, spec.getType() || type, spec.getName() || name, spec.getStack() || undefined, spec.getProject() || undefined));
+        }
+        for (const u of req.getAliasurnsList?.() ?? []) own.push(u);
+        own.forEach((u) => out.add(u));
+        const parentName = parent ? parent.slice(parent.lastIndexOf("::") + 2) : "";
+        for (const parentAlias of (parent && this.byUrn.get(parent)?.aliases) || []) {
+            for (const child of [urn, ...own]) {
+                const [childType, childName] = [child.split("::")[2].split("$").pop()!, child.slice(child.lastIndexOf("::") + 2)];
+                const aliasName = parentAlias.slice(parentAlias.lastIndexOf("::") + 2);
+                const renamed = childName.startsWith(parentName) ? aliasName + childName.slice(parentName.length) : childName;
+                const [, , parentQualified] = parentAlias.split("::");
+                const [, aliasStack] = parentAlias.split("::")[0].split(":").slice(1);
+                out.add(`urn:pulumi:${aliasStack}::${parentAlias.split("::")[1]}::${parentQualified}$${childType}::${renamed}`);
+            }
+        }
+        out.delete(urn);
+        return [...out];
     }
 
     private record(req: any, custom: boolean, external: boolean): { resource?: PlannedResource; error?: Error } {
@@ -104,8 +140,8 @@ export class FastMonitor {
         if (req.getDeletebeforereplacedefined?.()) resource.deleteBeforeReplace = req.getDeletebeforereplace();
         const ignore = req.getIgnorechangesList?.();
         if (ignore?.length) resource.ignoreChanges = ignore;
-        const aliases = req.getAliasurnsList?.();
-        if (aliases?.length) resource.aliases = aliases;
+        const aliases = this.aliases(req, urn, type, name, parent);
+        if (aliases.length) resource.aliases = aliases;
         const secretOutputs = req.getAdditionalsecretoutputsList?.();
         if (secretOutputs?.length) resource.additionalSecretOutputs = secretOutputs;
         if (position && position.getUri()) {

@@ -1,13 +1,17 @@
 /**
- * Builds the whole lake from a validated config. The program entry (index.ts) and the tests call this same
- * function, so what the tests assert is what `pulumi up` deploys.
+ * The composition root: builds the whole lake from a validated config. The program entry (index.ts) and the tests
+ * call this same function, so what the tests assert is what `pulumi up` deploys. Capabilities are built in
+ * dependency order; access is committed last, once every capability has asked for its grants.
  */
 import * as path from "path";
+import { LakeAccess } from "../components/access";
 import { LakeCatalog } from "../components/catalog";
+import { JdbcConnections } from "../components/connections";
 import { loadStackDatasets } from "../components/datasets";
+import { AthenaWorkgroup } from "../components/query";
+import { createLakeContext } from "../components/shared/context";
 import { LakeStorage } from "../components/storage";
 import type { LakeConfig } from "./config";
-import { Namer } from "../contract";
 import { createAwsProvider } from "./providers";
 
 /** The repository root: dataset files live under `<root>/stacks/`. */
@@ -16,46 +20,51 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
     // Dataset files are validated before anything is registered: a bad file registers no resource.
     const { datasets, connections } = loadStackDatasets({ root: opts.root ?? REPO_ROOT, stack: config.stack, accountId: config.accountId });
-    const namer = new Namer({ prefix: config.namePrefix, environment: config.environment, accountId: config.accountId });
+    // Validation guarantees allowDataDestroy is false in prod; the context refuses protected + force-destroyable.
+    const context = createLakeContext({
+        prefix: config.namePrefix,
+        environment: config.environment,
+        accountId: config.accountId,
+        region: config.region,
+        protectData: config.isProd,
+        allowDataDestroy: config.allowDataDestroy,
+    });
     const provider = createAwsProvider(config);
+    const options = { provider };
 
     const storage = new LakeStorage(
         "lake",
         {
-            namer,
-            accountId: config.accountId,
-            region: config.region,
+            context,
             layers: config.storage,
             noncurrentVersionExpireDays: config.storage.noncurrentVersionExpireDays,
             abortIncompleteUploadDays: config.storage.abortIncompleteUploadDays,
             queryResultsExpireDays: config.storage.queryResultsExpireDays,
             accessLogsExpireDays: config.storage.accessLogsExpireDays,
             kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
-            // Validation guarantees allowDataDestroy is false in prod.
-            forceDestroy: config.allowDataDestroy,
-            protectData: config.isProd,
         },
-        { provider },
+        options,
     );
-
-    const catalog = new LakeCatalog(
+    const access = new LakeAccess("lake", { context, lakeFormation: config.lakeFormation, kmsKeyArn: storage.kmsKeyArn, layerBuckets: storage.layers }, options);
+    const jdbc = new JdbcConnections("lake", { context, kmsKeyArn: storage.kmsKeyArn, connections }, options);
+    const workgroup = new AthenaWorkgroup(
         "lake",
         {
-            namer,
-            environment: config.environment,
-            region: config.region,
-            accountId: config.accountId,
+            context,
+            purpose: "analysts",
+            description: "Lake analysts' workgroup: KMS-encrypted results, enforced settings, per-query scan cutoff; holds each dataset's named queries.",
+            resultsBucket: storage.queryResults.name,
             kmsKeyArn: storage.kmsKeyArn,
-            layerBuckets: storage.layers,
-            queryResultsBucket: storage.queryResults,
-            datasets,
-            connections,
-            lakeFormation: config.lakeFormation,
-            athena: config.athena,
-            dataProtection: { protect: config.isProd, retainOnDelete: config.isProd },
+            bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
         },
-        { provider },
+        options,
     );
+    const catalog = new LakeCatalog(
+        "lake",
+        { context, kmsKeyArn: storage.kmsKeyArn, layerBuckets: storage.layers, datasets, connections: jdbc, access, workgroup },
+        options,
+    );
+    access.commitGrants();
 
     return {
         kmsKeyArn: storage.kmsKeyArn,
@@ -68,7 +77,7 @@ export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
         },
         databaseNames: catalog.databaseNames,
         tables: catalog.tables,
-        athenaWorkgroup: catalog.workgroupName,
+        athenaWorkgroup: workgroup.workgroupName,
         crawlerNames: catalog.crawlerNames,
     };
 }

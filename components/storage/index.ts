@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS, Layer, MARKERS, Namer } from "../../contract";
+import { LAYERS, Layer, MARKERS } from "../../contract";
+import { dataOptions, LakeContext } from "../shared/context";
+import type { BucketRef } from "../shared/refs";
 import { accessLogBucketPolicy, dataBucketPolicy, lakeKeyPolicy } from "./documents";
 import { LifecycleArgs, lifecycleRules } from "./lifecycle";
 
@@ -17,12 +19,12 @@ export interface LayerRetention {
 }
 
 export interface LakeStorageArgs {
-    /** Names the buckets (`<prefix>-<env>-<purpose>-<account>`) and the key alias. */
-    namer: Namer;
-    /** Account that owns the key and buckets; the key policy trusts only it. */
-    accountId: string;
-    /** Region of the lake; scopes `kms:ViaService` and CloudWatch Logs in the key policy. */
-    region: string;
+    /**
+     * Names the buckets (`<prefix>-<env>-<purpose>-<account>`) and the key alias; its account owns the key and
+     * buckets (the key policy trusts only it); its region scopes `kms:ViaService` and CloudWatch Logs; its protection
+     * makes the buckets and the key `protect` + `retainOnDelete` (prod) or `forceDestroy` (dev with allowDataDestroy).
+     */
+    context: LakeContext;
     /** Tiering and expiry per layer. @default every layer keeps data forever in STANDARD */
     layers?: Partial<Record<Layer, LayerRetention>>;
     /** Days before noncurrent object versions are deleted. @default 30 */
@@ -35,20 +37,9 @@ export interface LakeStorageArgs {
     accessLogsExpireDays?: number;
     /** Waiting period before the KMS key is deleted after removal (7-30). @default 30 */
     kmsKeyDeletionWindowDays?: number;
-    /**
-     * Let `pulumi destroy` delete non-empty buckets. Only dev config may set it; prod config validation rejects it.
-     * @default false: buckets holding objects can't be deleted by Pulumi
-     */
-    forceDestroy?: boolean;
-    /**
-     * Mark the buckets and the key `protect` and `retainOnDelete`, so neither `pulumi destroy` nor removing them
-     * from the program deletes data. The program sets it in prod.
-     * @default false
-     */
-    protectData?: boolean;
 }
 
-export interface LakeBucket {
+export interface LakeBucket extends BucketRef {
     name: pulumi.Output<string>;
     arn: pulumi.Output<string>;
 }
@@ -68,30 +59,30 @@ export class LakeStorage extends pulumi.ComponentResource {
 
     constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lake:storage:LakeStorage", name, {}, opts);
-        const protectData = args.protectData ?? false;
-        const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect: protectData, retainOnDelete: protectData };
-        const forceDestroy = args.forceDestroy ?? false;
+        const ctx = args.context;
+        const dataOpts = dataOptions(ctx, this);
+        const forceDestroy = ctx.protection.forceDestroy;
 
         const key = new aws.kms.Key(
             `${name}-key`,
             {
-                description: `Lake data key (${args.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
+                description: `Lake data key (${ctx.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
-                policy: JSON.stringify(lakeKeyPolicy({ accountId: args.accountId, region: args.region, platformRolePrefix: args.namer.resource("") })),
+                policy: JSON.stringify(lakeKeyPolicy({ ...ctx.arn, platformRolePrefix: ctx.namer.resource("") })),
             },
             dataOpts,
         );
-        const alias = new aws.kms.Alias(`${name}-key-alias`, { name: args.namer.kmsAlias("lake"), targetKeyId: key.keyId }, { parent: this });
+        const alias = new aws.kms.Alias(`${name}-key-alias`, { name: ctx.namer.kmsAlias("lake"), targetKeyId: key.keyId }, { parent: this });
 
-        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { bucket: args.namer.bucket("access-logs"), forceDestroy }, dataOpts);
+        const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { bucket: ctx.namer.bucket("access-logs"), forceDestroy }, dataOpts);
         const shared = {
             abortIncompleteUploadDays: args.abortIncompleteUploadDays ?? 7,
             noncurrentVersionExpireDays: args.noncurrentVersionExpireDays ?? 30,
         };
 
         const dataBucket = (purpose: string, lifecycle: LifecycleArgs, tags: Record<string, string>): aws.s3.Bucket => {
-            const bucket = new aws.s3.Bucket(`${name}-${purpose}`, { bucket: args.namer.bucket(purpose), forceDestroy, tags }, dataOpts);
+            const bucket = new aws.s3.Bucket(`${name}-${purpose}`, { bucket: ctx.namer.bucket(purpose), forceDestroy, tags }, dataOpts);
             const child = { parent: this };
             const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
                 `${name}-${purpose}-encryption`,
@@ -130,7 +121,7 @@ export class LakeStorage extends pulumi.ComponentResource {
                 bucket: accessLogs.id,
                 policy: pulumi
                     .all([accessLogs.arn, pulumi.all(Object.values(dataBuckets).map((b) => b.arn))])
-                    .apply(([logArn, sources]) => JSON.stringify(accessLogBucketPolicy(logArn, args.accountId, sources))),
+                    .apply(([logArn, sources]) => JSON.stringify(accessLogBucketPolicy(logArn, ctx.arn.accountId, sources))),
             },
             { parent: this },
         );
@@ -145,10 +136,10 @@ export class LakeStorage extends pulumi.ComponentResource {
         this.kmsKeyArn = key.arn;
         this.kmsKeyId = key.keyId;
         this.kmsAliasName = alias.name;
-        const ref = (b: aws.s3.Bucket): LakeBucket => ({ name: b.bucket, arn: b.arn });
-        this.layers = Object.fromEntries(LAYERS.map((l) => [l, ref(dataBuckets[l])])) as Record<Layer, LakeBucket>;
-        this.queryResults = ref(dataBuckets["query-results"]);
-        this.accessLogs = ref(accessLogs);
+        const ref = (b: aws.s3.Bucket, purpose: string): LakeBucket => ({ name: b.bucket, arn: b.arn, bucketName: ctx.namer.bucket(purpose) });
+        this.layers = Object.fromEntries(LAYERS.map((l) => [l, ref(dataBuckets[l], l)])) as Record<Layer, LakeBucket>;
+        this.queryResults = ref(dataBuckets["query-results"], "query-results");
+        this.accessLogs = ref(accessLogs, "access-logs");
         this.registerOutputs({
             kmsKeyArn: this.kmsKeyArn,
             kmsAliasName: this.kmsAliasName,

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { LakeCatalog } from "../../components/catalog";
+import { createLakeContext } from "../../components/shared/context";
 import { SOURCE_TABLE_PREFIX } from "../../components/catalog/dataset";
-import { principalId } from "../../components/catalog/principals";
+import { principalId } from "../../components/shared/principals";
 import { MARKERS } from "../../contract";
 import { Capture, capture } from "../helpers/mocks";
 import {
-    allDatasets, build, catalogArgs, customerJdbc, DEV_ACCOUNT, KMS_KEY_ARN, ordersIceberg, policyOf, PROD_ACCOUNT, rawTripsCsv, T, tripsFact, venueDim,
+    allDatasets, build, catalogArgs, catalogSet, customerJdbc, DEV_ACCOUNT, KMS_KEY_ARN, ordersIceberg, policyOf, PROD_ACCOUNT, rawTripsCsv, T, tripsFact, venueDim,
 } from "./fixtures";
 
 const PARQUET = {
@@ -143,7 +143,7 @@ describe("LakeCatalog", function () {
             const ignored: Record<string, string[] | undefined> = {};
             let tables: Record<string, unknown> = {};
             await capture(() => {
-                const c = new LakeCatalog("catalog", catalogArgs(), {
+                const c = catalogSet("catalog", catalogArgs(), {
                     transformations: [(a) => {
                         if (a.type === T.table) ignored[a.name] = a.opts.ignoreChanges;
                         return undefined;
@@ -201,7 +201,7 @@ describe("LakeCatalog", function () {
             for (const c of dev.ofType(T.crawler)) expect(c.dependencies).to.include(policy.urn);
         });
         it("refuses a prod catalog whose crawlers would deprecate tables", () => {
-            expect(() => new LakeCatalog("bad", catalogArgs({ env: "prod", overrides: { schemaChangeDeleteBehavior: "DEPRECATE_IN_DATABASE" } }))).to.throw(/prod crawlers never touch vanished tables/);
+            expect(() => catalogSet("bad", catalogArgs({ env: "prod", overrides: { schemaChangeDeleteBehavior: "DEPRECATE_IN_DATABASE" } }))).to.throw(/prod crawlers never touch vanished tables/);
         });
     });
 
@@ -266,7 +266,7 @@ describe("LakeCatalog", function () {
         });
         it("rejects a JDBC dataset whose connection isn't declared, naming the file and field", () => {
             const ds = { ...customerJdbc(), source: { type: "jdbc" as const, connection: "erp_oracle", path: "erp/%" } };
-            expect(() => new LakeCatalog("bad", catalogArgs({ datasets: [ds] }))).to.throw(
+            expect(() => catalogSet("bad", catalogArgs({ datasets: [ds] }))).to.throw(
                 "stacks/datasets/crm/customer.yaml: source.connection: 'erp_oracle' is not a declared connection (declared: crm_sqlserver, shop_mysql, saas_postgres)",
             );
         });
@@ -385,12 +385,15 @@ describe("LakeCatalog", function () {
         });
     });
 
-    describe("LakeCatalogArgs defaults", () => {
-        it("dataProtection: nothing protected or retained", async () => {
-            const args = catalogArgs({ env: "prod" });
-            delete args.dataProtection;
-            const c = await capture(() => new LakeCatalog("catalog", args), { stack: "prod" });
-            for (const type of [T.database, T.table, T.secret]) for (const r of c.ofType(type)) expect([r.protect, r.retainOnDelete]).to.deep.equal([false, false]);
+    describe("LakeCatalogArgs and LakeContext defaults", () => {
+        it("protectData: protected and retained in prod, not elsewhere; protected data is never force-destroyable", async () => {
+            const c = await capture(() => catalogSet("catalog", catalogArgs({ env: "prod" })), { stack: "prod" });
+            for (const type of [T.database, T.table, T.secret]) for (const r of c.ofType(type)) expect([r.protect, r.retainOnDelete]).to.deep.equal([true, true]);
+            const off = await capture(() => catalogSet("catalog", catalogArgs({ env: "prod", protectData: false })), { stack: "prod" });
+            for (const type of [T.database, T.table, T.secret]) for (const r of off.ofType(type)) expect([r.protect, r.retainOnDelete]).to.deep.equal([false, false]);
+            expect(() => createLakeContext({ prefix: "p", environment: "prod", accountId: PROD_ACCOUNT, region: "eu-west-1", allowDataDestroy: true })).to.throw(
+                /allowDataDestroy = true with protected data \(environment prod\)/,
+            );
         });
         it("schemaChangeDeleteBehavior: LOG in prod, DEPRECATE_IN_DATABASE elsewhere (JDBC crawlers)", () => {
             expect(catalogArgs().schemaChangeDeleteBehavior).to.equal(undefined);

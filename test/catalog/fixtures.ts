@@ -2,9 +2,13 @@
  * Hand-built, already-validated datasets (one per kind the issue names) and the catalog built around them
  * under mocks, so each test reads the exact inputs of the children.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { Dataset, JdbcConnection } from "../../components/datasets";
-import { LakeCatalog, LakeCatalogArgs } from "../../components/catalog";
-import { Namer } from "../../contract";
+import { LakeAccess } from "../../components/access";
+import { BucketRef, LakeCatalog, LakeCatalogArgs } from "../../components/catalog";
+import { JdbcConnections } from "../../components/connections";
+import { AthenaWorkgroup } from "../../components/query";
+import { createLakeContext, LakeContext } from "../../components/shared/context";
 import { capture, Capture } from "../helpers/mocks";
 
 export const DEV_ACCOUNT = "111111111111";
@@ -134,21 +138,32 @@ export interface BuildOptions {
     lakeFormation?: boolean;
     datasets?: Dataset[];
     connections?: JdbcConnection[];
-    overrides?: Partial<LakeCatalogArgs>;
+    /** @default the context's default: protected in prod */
+    protectData?: boolean;
+    overrides?: Partial<CatalogSetArgs>;
+}
+
+/** Everything the catalog and the capabilities it uses are built from, as infra/ wires them. */
+export interface CatalogSetArgs {
+    context: LakeContext;
+    kmsKeyArn: string;
+    layerBuckets: Record<"bronze" | "silver" | "gold", BucketRef>;
+    queryResultsBucket: BucketRef;
+    datasets: Dataset[];
+    connections: JdbcConnection[];
+    lakeFormation: { enabled: boolean; admins: string[] };
+    athena: { bytesScannedCutoffPerQuery: number };
+    schemaChangeDeleteBehavior?: LakeCatalogArgs["schemaChangeDeleteBehavior"];
 }
 
 /** Args as infra/ wires them (bucket names as the storage component makes them). */
-export function catalogArgs(o: BuildOptions = {}): LakeCatalogArgs {
+export function catalogArgs(o: BuildOptions = {}): CatalogSetArgs {
     const env = o.env ?? "dev";
     const accountId = env === "prod" ? PROD_ACCOUNT : DEV_ACCOUNT;
-    const namer = new Namer({ prefix: "acme-lake", environment: env, accountId });
-    const bucket = (purpose: string) => ({ name: namer.bucket(purpose), arn: `arn:aws:s3:::${namer.bucket(purpose)}` });
-    const prod = env === "prod";
+    const context = createLakeContext({ prefix: "acme-lake", environment: env, accountId, region: "eu-west-1", protectData: o.protectData });
+    const bucket = (purpose: string): BucketRef => ({ name: context.namer.bucket(purpose), arn: `arn:aws:s3:::${context.namer.bucket(purpose)}`, bucketName: context.namer.bucket(purpose) });
     return {
-        namer,
-        environment: env,
-        region: "eu-west-1",
-        accountId,
+        context,
         kmsKeyArn: KMS_KEY_ARN,
         layerBuckets: { bronze: bucket("bronze"), silver: bucket("silver"), gold: bucket("gold") },
         queryResultsBucket: bucket("query-results"),
@@ -156,13 +171,33 @@ export function catalogArgs(o: BuildOptions = {}): LakeCatalogArgs {
         connections: o.connections ?? connections(),
         lakeFormation: { enabled: o.lakeFormation ?? true, admins: [`arn:aws:iam::${accountId}:role/lake-platform-admin`] },
         athena: { bytesScannedCutoffPerQuery: 10 * 1024 ** 3 },
-        dataProtection: { protect: prod, retainOnDelete: prod },
         ...o.overrides,
     };
 }
 
+/** The catalog with the access, connections and query components it uses, committed as infra/stack.ts does. */
+export function catalogSet(name: string, a: CatalogSetArgs, catalogOpts?: pulumi.ComponentResourceOptions): LakeCatalog {
+    const { context, kmsKeyArn } = a;
+    const access = new LakeAccess(name, { context, lakeFormation: a.lakeFormation, kmsKeyArn, layerBuckets: a.layerBuckets });
+    const jdbc = new JdbcConnections(name, { context, kmsKeyArn, connections: a.connections });
+    const workgroup = new AthenaWorkgroup(name, {
+        context,
+        purpose: "analysts",
+        description: "Lake analysts' workgroup",
+        resultsBucket: a.queryResultsBucket.name,
+        kmsKeyArn,
+        bytesScannedCutoffPerQuery: a.athena.bytesScannedCutoffPerQuery,
+    });
+    const catalog = new LakeCatalog(name, {
+        context, kmsKeyArn, layerBuckets: a.layerBuckets, datasets: a.datasets, connections: jdbc, access, workgroup,
+        schemaChangeDeleteBehavior: a.schemaChangeDeleteBehavior,
+    }, catalogOpts);
+    access.commitGrants();
+    return catalog;
+}
+
 export async function build(o: BuildOptions = {}): Promise<Capture> {
-    return capture(() => new LakeCatalog("catalog", catalogArgs(o)), {
+    return capture(() => catalogSet("catalog", catalogArgs(o)), {
         stack: o.env ?? "dev",
         mockEnv: { region: "eu-west-1", account: o.env === "prod" ? PROD_ACCOUNT : DEV_ACCOUNT },
     });

@@ -5,7 +5,7 @@
 import type { Policies, PolicyResource } from "@pulumi/policy";
 import { expect } from "chai";
 import * as path from "path";
-import { LakeCatalog } from "../../components/catalog";
+
 import { loadStackDatasets } from "../../components/datasets";
 import { policies as layoutPolicies } from "../../policies/lake-data-layout/policies";
 import { policies as hygienePolicies } from "../../policies/lake-hygiene/policies";
@@ -13,7 +13,7 @@ import { policies as securityPolicies } from "../../policies/lake-security/polic
 import { loadPolicyConfigFile } from "../../tools/engine/policy-config";
 import { capture, Capture } from "../helpers/mocks";
 import { Reported, res, runResource, runStack } from "../policies/helpers";
-import { catalogArgs, DEV_ACCOUNT, PROD_ACCOUNT, rawTripsCsv, venueDim } from "./fixtures";
+import { catalogArgs, catalogSet, DEV_ACCOUNT, PROD_ACCOUNT, rawTripsCsv, venueDim } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const ALL: Policies = [...layoutPolicies, ...hygienePolicies, ...securityPolicies];
@@ -21,7 +21,7 @@ const ALL: Policies = [...layoutPolicies, ...hygienePolicies, ...securityPolicie
 async function stackCatalog(stack: "dev" | "prod"): Promise<Capture> {
     const accountId = stack === "prod" ? PROD_ACCOUNT : DEV_ACCOUNT;
     const { datasets, connections } = loadStackDatasets({ root: ROOT, stack, accountId });
-    return capture(() => new LakeCatalog("catalog", catalogArgs({ env: stack, datasets, connections })), {
+    return capture(() => catalogSet("catalog", catalogArgs({ env: stack, datasets, connections })), {
         stack,
         mockEnv: { region: "eu-west-1", account: accountId },
     });
@@ -70,7 +70,7 @@ describe("LakeCatalog under the policy packs (committed dataset files)", () => {
         const csvInSilver = { ...rawTripsCsv(PROD_ACCOUNT), layer: "silver" as const };
         const noReason = { ...venueDim(PROD_ACCOUNT), unpartitionedReason: undefined };
         const c = await capture(
-            () => new LakeCatalog("catalog", catalogArgs({ env: "prod", datasets: [csvInSilver, noReason], connections: [], overrides: { dataProtection: { protect: false, retainOnDelete: false } } })),
+            () => catalogSet("catalog", catalogArgs({ env: "prod", datasets: [csvInSilver, noReason], connections: [], protectData: false })),
             { stack: "prod", mockEnv: { region: "eu-west-1", account: PROD_ACCOUNT } },
         );
         const found = (await violations("prod", c)).map((v) => v.split(":")[0]).sort();

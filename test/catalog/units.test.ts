@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { datasetResourceName, isCrawled } from "../../components/catalog";
-import { datasetPrincipals, s3LocationArn } from "../../components/catalog/dataset";
-import { crawlerPolicy, s3Statements, serviceTrust } from "../../components/catalog/iam";
+import { s3LocationArn } from "../../components/access/lake-formation";
+import { datasetPrincipals } from "../../components/catalog/dataset";
+import { crawlerPolicy } from "../../components/catalog/iam";
 import { icebergTableInput } from "../../components/catalog/iceberg";
-import { jdbcUrl } from "../../components/catalog/jdbc";
-import { parseIamPrincipal, parseS3Uri, principalId } from "../../components/catalog/principals";
+import { jdbcUrl } from "../../components/connections/jdbc";
+import { s3Statements, serviceTrust } from "../../components/shared/iam";
+import { parseIamPrincipal, parseS3Uri, principalId } from "../../components/shared/principals";
 import { markerParameters, tableInputs } from "../../components/catalog/table";
 import { ArnContext, Namer } from "../../contract";
 import { build, customerJdbc, DEV_ACCOUNT, ordersIceberg, rawTripsCsv, tripsFact, venueDim } from "./fixtures";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { parseLakeConfig } from "../../infra/config";
 import { buildLake } from "../../infra/stack";
-import { Namer } from "../../contract";
+import { createLakeContext } from "../../components/shared/context";
 import { LakeStorage, lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy, lifecycleRules } from "../../components/storage";
 import { loadProject } from "../../tools/engine/project";
 import { capture, Capture } from "../helpers/mocks";
@@ -165,7 +165,7 @@ describe("LakeStorage", () => {
     describe("LakeStorageArgs defaults (one test per documented default)", () => {
         let c: Capture;
         before(async () => {
-            c = await capture(() => new LakeStorage("s", { namer: new Namer({ prefix: "t", environment: "dev", accountId: "111111111111" }), accountId: "111111111111", region: "eu-west-1" }));
+            c = await capture(() => new LakeStorage("s", { context: createLakeContext({ prefix: "t", environment: "dev", accountId: "111111111111", region: "eu-west-1" }) }));
         });
         const rules = (p: string) => c.named(`s-${p}-lifecycle`).inputs.rules;
 
@@ -175,8 +175,8 @@ describe("LakeStorage", () => {
         it("queryResultsExpireDays: 30", () => expect(rules("query-results")[2].expiration).to.deep.equal({ days: 30 }));
         it("accessLogsExpireDays: 365", () => expect(rules("access-logs")[2].expiration).to.deep.equal({ days: 365 }));
         it("kmsKeyDeletionWindowDays: 30", () => expect(c.named("s-key").inputs.deletionWindowInDays).to.equal(30));
-        it("forceDestroy: false", () => expect(c.named("s-bronze").inputs.forceDestroy).to.equal(false));
-        it("protectData: false", () => expect([c.named("s-bronze").protect, c.named("s-key").retainOnDelete]).to.deep.equal([false, false]));
+        it("context allowDataDestroy: false (no forceDestroy)", () => expect(c.named("s-bronze").inputs.forceDestroy).to.equal(false));
+        it("context protectData outside prod: false", () => expect([c.named("s-bronze").protect, c.named("s-key").retainOnDelete]).to.deep.equal([false, false]));
     });
 
     describe("key policy", () => {

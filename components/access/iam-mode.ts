@@ -11,9 +11,9 @@ import { datasetResourceName, datasetTags } from "../shared/names";
 import { parseIamPrincipal, parseS3Uri, principalId } from "../shared/principals";
 import { readerPolicy, writerPolicy } from "./documents";
 import type { GrantBook, TableRef } from "./grants";
-import type { AccessImplementation, LakeAccess, LakeAccessArgs } from "./index";
+import type { AccessImplementation, LakeAccessArgs } from "./types";
 
-export function createIamModeAccess(_name: string, ctx: LakeContext, args: LakeAccessArgs, self: LakeAccess): AccessImplementation {
+export function createIamModeAccess(_name: string, ctx: LakeContext, args: LakeAccessArgs, self: pulumi.ComponentResource): AccessImplementation {
     const policies = new Map<string, { readers: aws.iam.Policy; writers: aws.iam.Policy; names: { readers: string; writers: string } }>();
     return {
         databaseDependsOn: [],

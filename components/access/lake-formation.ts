@@ -11,9 +11,9 @@ import { formerSibling, movedFrom } from "../shared/identity";
 import { parseS3Uri } from "../shared/principals";
 import { registrationPolicy } from "./documents";
 import { columnSubset, GrantBook, grantNames, tablePermissions, TableRef } from "./grants";
-import type { AccessImplementation, LakeAccess, LakeAccessArgs } from "./index";
+import type { AccessImplementation, LakeAccessArgs } from "./types";
 
-export function createLakeFormationAccess(name: string, ctx: LakeContext, args: LakeAccessArgs, self: LakeAccess): AccessImplementation {
+export function createLakeFormationAccess(name: string, ctx: LakeContext, args: LakeAccessArgs, self: pulumi.ComponentResource): AccessImplementation {
     const formerCatalog = formerSibling(self, "lake:catalog:LakeCatalog");
     const child = { parent: self, ...movedFrom(formerCatalog) };
     const settings = new aws.lakeformation.DataLakeSettings(

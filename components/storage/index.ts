@@ -142,6 +142,7 @@ export class LakeStorage extends pulumi.ComponentResource {
         this.accessLogs = ref(accessLogs, "access-logs");
         this.registerOutputs({
             kmsKeyArn: this.kmsKeyArn,
+            kmsKeyId: this.kmsKeyId,
             kmsAliasName: this.kmsAliasName,
             layers: this.layers,
             queryResults: this.queryResults,

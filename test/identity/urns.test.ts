@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan } from "../../tools/engine/plan";
+import { runPlan } from "../../tools/lake/host";
 import type { PlannedResource } from "../../tools/engine/types";
 
 const listFile = (stack: string) => path.join(__dirname, `${stack}.urns`);

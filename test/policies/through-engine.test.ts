@@ -17,7 +17,7 @@ interface CheckOutput {
 }
 
 function check(program: string, stack: string): Promise<CheckOutput> {
-    const cli = path.join(ROOT, "tools/engine/cli.ts");
+    const cli = path.join(ROOT, "tools/lake/cli.ts");
     const args = ["--import", "tsx", cli, "check", "--program", path.join(FIXTURES, program), "--stack", stack, "--format", "json"];
     return new Promise((resolve, reject) => {
         execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {

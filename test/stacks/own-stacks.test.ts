@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { listExemptions } from "../../policies/lib/exemptions";
-import { runCheck, CheckResult } from "../../tools/engine/check";
+import { runCheck, CheckResult } from "../../tools/lake/host";
 import { checkJson, renderCheckMarkdown, renderCheckText } from "../../tools/engine/reports/check";
 
 describe("policy packs over the platform's own stacks", function () {

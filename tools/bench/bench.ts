@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --sizes 1000,10000 --pack DIR]`: plan and check synthetic lake programs through
- * the same CLI child-process path CI uses, with every pack under policies/ unless --pack is given,
+ * the same CLI child-process path CI uses (the lake's CLI, tools/lake/cli.ts, over the engine
+ * package), with every pack under policies/ unless --pack is given,
  * and print wall time, CPU time and peak RSS per run, plus
  * the large/small ratios. Figures only: timing is never asserted in a test.
  */
@@ -9,10 +10,9 @@ import { Command } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { discoverPacks } from "../engine/check";
+import { discoverPacks } from "@acme-lake/offline-engine";
+import { LAKE_PACKS, REPO_ROOT as REPO } from "../lake/host";
 import { generateProgram } from "./generate";
-
-const REPO = path.resolve(__dirname, "..", "..");
 
 interface Figures {
     size: number;
@@ -28,7 +28,7 @@ function runCli(args: string[]): Promise<{ code: number | null; wallMs: number; 
     const started = Date.now();
     const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--require", tsx, path.join(REPO, "tools", "engine", "cli.ts"), ...args], {
+        const child = spawn(process.execPath, ["--require", tsx, path.join(REPO, "tools", "lake", "cli.ts"), ...args], {
             cwd: REPO,
             env: { ...process.env, CI: "true" },
             stdio: ["ignore", "ignore", "pipe"],
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
         .opts();
     const sizes = String(opts.sizes).split(",").map(Number);
     // The target is about real checks: by default the repo's own packs, as `npm run check` runs them.
-    const packs: string[] = opts.pack.length ? opts.pack.map((p: string) => path.resolve(p)) : discoverPacks();
+    const packs: string[] = opts.pack.length ? opts.pack.map((p: string) => path.resolve(p)) : discoverPacks(LAKE_PACKS);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "lake-bench-"));
     const config = path.join(root, "policy-config.json");
     fs.writeFileSync(config, "{}\n");

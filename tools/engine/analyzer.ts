@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { EngineError } from "./errors";
-import { extraNodeFlags } from "./plan";
+import { FastPathReport, versionWarnings } from "./child/fast-paths";
+import type { PackHostHello } from "./child/pack-host";
 import { analyzeRequest, AnalyzeItem, Diagnostic, readDiagnostics, readRemediations, SEVERITY, stackRequest } from "./analyzer-proto";
 import type { PolicyConfig, PolicyMeta } from "./policy-config";
 import type { EnforcementLevel, PlannedResource, Violation } from "./types";
@@ -36,6 +37,13 @@ const IN_FLIGHT = 2;
 const PACK_HOST = path.join(__dirname, "child", "pack-host.ts");
 const PRELOAD = path.join(__dirname, "child", "preload.cjs");
 const STARTUP_TIMEOUT_MS = 60_000;
+
+/** How a pack process is started: environment (NODE_PATH), tsx's hook, extra node flags. */
+export interface PackLaunch {
+    env: NodeJS.ProcessEnv;
+    tsxHook: string;
+    nodeFlags?: string[];
+}
 
 export interface PackInfo {
     name: string;
@@ -76,6 +84,9 @@ export class PolicyPackProcess {
     private stderr = "";
     /** The pack host preloaded into the pack took over serve(): batches go over IPC. */
     private hostReady = false;
+    private onReady?: () => void;
+    /** What the pack host installed (its first message); undefined until it arrived. */
+    fastPaths?: FastPathReport;
     private nextId = 0;
     private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
@@ -84,22 +95,42 @@ export class PolicyPackProcess {
         private readonly child: ChildProcess,
     ) {}
 
-    /** Spawns the pack and waits for the port it prints. */
-    static async start(dir: string, env: NodeJS.ProcessEnv, tsxHook: string): Promise<PolicyPackProcess> {
+    /**
+     * Spawns the pack and waits for the port it prints. Fails (exit 2) when the pack host reports a fast
+     * path that cannot install on the pack's @pulumi/policy (see child/fast-paths.ts).
+     */
+    static async start(dir: string, launch: PackLaunch): Promise<PolicyPackProcess> {
         const entry = packEntry(dir);
-        const child = spawn(process.execPath, [...extraNodeFlags(), "--require", PRELOAD, "--require", tsxHook, "--require", PACK_HOST, entry], {
+        const child = spawn(process.execPath, [...(launch.nodeFlags ?? []), "--require", PRELOAD, "--require", launch.tsxHook, "--require", PACK_HOST, entry], {
             cwd: dir,
-            env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(["@pulumi/policy", "@pulumi/policy/server"]) },
+            env: { ...launch.env, OFFLINE_ENGINE_PRELOAD: JSON.stringify(["@pulumi/policy", "@pulumi/policy/server"]) },
             stdio: ["ignore", "pipe", "pipe", "ipc"],
             serialization: "advanced",
         });
         const pack = new PolicyPackProcess(dir, child);
+        let hostError: EngineError | undefined;
+        let hostFailed: ((err: EngineError) => void) | undefined;
+        let helloArrived: () => void = () => undefined;
+        const hello = new Promise<void>((resolve) => (helloArrived = resolve));
         child.stderr!.on("data", (chunk) => (pack.stderr += chunk));
-        child.on("message", (msg: { kind?: string; id?: number; results?: unknown; error?: string }) => {
+        child.on("message", (msg: { kind?: string; id?: number; results?: unknown; error?: string; report?: FastPathReport; stats?: { hits: number; fallbacks: number } }) => {
             if (msg.kind === "ready") {
                 pack.hostReady = true;
+                pack.onReady?.();
                 return;
             }
+            if (msg.kind === "fast-paths") {
+                const hi = msg as PackHostHello;
+                pack.fastPaths = hi.report;
+                helloArrived();
+                if (hi.error) {
+                    hostError = new EngineError(`policy pack ${dir}: ${hi.error}`);
+                    hostFailed?.(hostError);
+                }
+                return;
+            }
+            const plain = pack.fastPaths?.paths["plain-requests"];
+            if (msg.stats && plain) Object.assign(plain, msg.stats);
             const waiter = pack.pending.get(msg.id!);
             pack.pending.delete(msg.id!);
             if (msg.error !== undefined) waiter?.reject(new Error(msg.error));
@@ -110,6 +141,10 @@ export class PolicyPackProcess {
             pack.pending.clear();
         });
         const port = await new Promise<number>((resolve, reject) => {
+            hostFailed = (err) => {
+                child.kill();
+                reject(err);
+            };
             let out = "";
             const timer = setTimeout(() => reject(new EngineError(`policy pack ${dir}: no port within ${STARTUP_TIMEOUT_MS / 1000}s`)), STARTUP_TIMEOUT_MS);
             child.stdout!.on("data", (chunk) => {
@@ -130,6 +165,12 @@ export class PolicyPackProcess {
                 reject(new EngineError(`policy pack ${dir} failed to start (exit ${code}):\n${kept.join("\n").trim()}`, 2, pack.stderr));
             });
         });
+        // The host's report is its first message, sent before the pack program even loads.
+        const silent = await Promise.race([hello.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), STARTUP_TIMEOUT_MS).unref())]);
+        if (silent || hostError) {
+            child.kill();
+            throw hostError ?? new EngineError(`policy pack ${dir}: the engine's pack host did not report (started without child/pack-host.ts?)`);
+        }
         pack.client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_receive_message_length": MAX_MESSAGE,
             "grpc.max_send_message_length": MAX_MESSAGE,
@@ -177,7 +218,30 @@ export class PolicyPackProcess {
             };
         });
         this.info = { name: resp.getName(), version: resp.getVersion(), policies, initialConfig };
+        await this.expectHost();
         return this.info;
+    }
+
+    /**
+     * The host installed the plain requests; the pack's PolicyPack must then have gone through the patched
+     * serve() ("ready", sent before the server listens). If not, the pack runs another copy of
+     * @pulumi/policy and every request would silently take gRPC.
+     */
+    private async expectHost(): Promise<void> {
+        const plain = this.fastPaths?.paths["plain-requests"];
+        if (!plain?.active || this.hostReady) return;
+        await new Promise<void>((resolve) => {
+            this.onReady = resolve;
+            setTimeout(resolve, 2000).unref();
+        });
+        if (this.hostReady) return;
+        const sdk = this.fastPaths!.sdks.find((s) => s.name === "@pulumi/policy");
+        plain.active = false;
+        plain.detail = "the pack's PolicyPack did not call the patched serve()";
+        throw new EngineError(
+            `policy pack ${this.info?.name ?? this.dir}: the plain-requests fast path installed on @pulumi/policy ${sdk?.found} at ${sdk?.dir}, ` +
+                `but the pack's PolicyPack never called its serve(): the pack loads another copy of @pulumi/policy (the engine is pinned to ${sdk?.pinned})`,
+        );
     }
 
     async configure(config: Map<string, PolicyConfig>, stack: { stack: string; project: string; organization: string }): Promise<void> {
@@ -278,6 +342,11 @@ export class PolicyPackProcess {
         return this.violations(stackDiagnostics, null);
     }
 
+    /** SDK versions that differ from the engine's pins (the fast paths installed anyway). */
+    warnings(): string[] {
+        return versionWarnings(this.fastPaths?.sdks ?? []);
+    }
+
     /** Peak RSS of the pack process (Linux /proc), read before it is stopped; undefined elsewhere. */
     peakRssKb?: number;
 
@@ -331,6 +400,8 @@ export function providerLookup(
     project: string,
     region: string,
     config: Record<string, string> = {},
+    /** Where the program resolves provider packages (its dir, then NODE_PATH). @default the engine's own location */
+    resolveFrom: string[] = [],
 ): ProviderLookup {
     const versions: Record<string, string> = {};
     const configOf = (pkg: string): Record<string, string> =>
@@ -343,7 +414,7 @@ export function providerLookup(
             if (p) return { type: p.type, name: p.name, urn: p.urn, props: p.inputs };
         }
         const pkg = resource.type.split(":")[0];
-        versions[pkg] ??= packageVersion(pkg);
+        versions[pkg] ??= packageVersion(pkg, resolveFrom);
         const name = `default_${versions[pkg].replace(/\./g, "_")}`;
         return {
             type: `pulumi:providers:${pkg}`,
@@ -354,9 +425,10 @@ export function providerLookup(
     };
 }
 
-function packageVersion(pkg: string): string {
+function packageVersion(pkg: string, resolveFrom: string[]): string {
     try {
-        return String(require(`@pulumi/${pkg}/package.json`).version).replace(/^v/, "");
+        const file = require.resolve(`@pulumi/${pkg}/package.json`, resolveFrom.length ? { paths: resolveFrom } : undefined);
+        return String(require(file).version).replace(/^v/, "");
     } catch {
         return "0.0.0";
     }

@@ -5,19 +5,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PackInfo, PolicyPackProcess, providerLookup } from "./analyzer";
+import type { FastPathReport } from "./child/fast-paths";
 import { loadProject } from "./project";
 import { EngineError } from "./errors";
-import { REPO_ROOT, runPlan, PlanRun } from "./plan";
+import { childNodeFlags, childNodePath, DEFAULT_EXEMPTIONS_NOTE, EngineHost, hostRoot, tsxHook } from "./host";
+import { runPlan, PlanRun } from "./plan";
 import { loadPolicyConfigFile, PolicyConfig, reconcilePolicyConfig } from "./policy-config";
 import type { Progress } from "./progress";
 import type { PlannedResource, Violation } from "./types";
 
 export interface CheckOptions {
+    /** Defaults of the caller's repo: packs root, policy config per stack, exemptions (see host.ts). */
+    host?: EngineHost;
+    /** @default the host's root */
     programDir?: string;
     stack?: string;
-    /** Pack directories; when empty, every directory under <repo>/policies holding PulumiPolicy.yaml. */
+    /** Pack directories; when empty, every directory under the host's packsRoot holding PulumiPolicy.yaml. */
     policyPacks?: string[];
-    /** @default policies/config/<stack>.json when it exists, else no config */
+    /** @default the host's policyConfig(stack) when that file exists, else no config */
     policyConfig?: string;
     sourcePositions?: boolean;
     verbose?: boolean;
@@ -33,9 +38,16 @@ export interface CheckResult {
     analyzeMs: number;
     /** Peak RSS per pack process (Linux only), filled when the packs stop. */
     packPeakRssKb: Record<string, number | undefined>;
+    /** What each pack process's host installed (the program's is `run.fastPaths`), by pack name. */
+    packFastPaths: Record<string, FastPathReport | undefined>;
+    /** Valid waivers the host's `exemptions` hook found on the planned resources. Not violations. */
+    exemptions: { policy: string; urn: string; name: string; reason: string }[];
+    /** Markdown wording after the exemption count (the host's `exemptionsNote`). */
+    exemptionsNote: string;
 }
 
-export function discoverPacks(root = path.join(REPO_ROOT, "policies")): string[] {
+/** Every directory directly under `root` that holds PulumiPolicy.yaml, sorted. */
+export function discoverPacks(root: string): string[] {
     if (!fs.existsSync(root)) return [];
     return fs
         .readdirSync(root, { withFileTypes: true })
@@ -47,26 +59,30 @@ export function discoverPacks(root = path.join(REPO_ROOT, "policies")): string[]
 const LEVEL_ORDER = { mandatory: 0, remediate: 1, advisory: 2 } as const;
 
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+    const host = opts.host ?? {};
     const stack = opts.stack ?? "dev";
-    const packDirs = (opts.policyPacks?.length ? opts.policyPacks.map((p) => path.resolve(p)) : discoverPacks());
-    if (packDirs.length === 0) throw new EngineError(`no policy packs found under ${path.join(REPO_ROOT, "policies")} (or pass --policy-pack DIR)`);
-    const defaultConfig = path.join(REPO_ROOT, "policies", "config", `${stack}.json`);
-    const policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : fs.existsSync(defaultConfig) ? defaultConfig : undefined;
+    const packDirs = opts.policyPacks?.length ? opts.policyPacks.map((p) => path.resolve(p)) : host.packsRoot ? discoverPacks(host.packsRoot) : [];
+    if (packDirs.length === 0) {
+        throw new EngineError(host.packsRoot ? `no policy packs found under ${host.packsRoot} (or pass --policy-pack DIR)` : "no policy packs given (pass --policy-pack DIR)");
+    }
+    const defaultConfig = host.policyConfig ? path.resolve(host.policyConfig(stack)) : undefined;
+    const policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : defaultConfig && fs.existsSync(defaultConfig) ? defaultConfig : undefined;
     // Parse config first: a broken file should fail before anything is started.
     const given: Record<string, PolicyConfig> = policyConfigFile ? loadPolicyConfigFile(policyConfigFile) : {};
 
-    const env = { ...process.env, NODE_PATH: [path.join(REPO_ROOT, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter) };
-    const tsxHook = require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
-    const project = loadProject(opts.programDir ?? REPO_ROOT, stack);
+    const nodePath = childNodePath(host);
+    const launch = { env: { ...process.env, NODE_PATH: nodePath.join(path.delimiter) }, tsxHook: tsxHook(), nodeFlags: childNodeFlags(host) };
+    const project = loadProject(opts.programDir ?? hostRoot(host), stack);
     const source = policyConfigFile ? path.relative(process.cwd(), policyConfigFile) : "defaults";
     const known = new Map<string, PlannedResource>();
-    const providers = providerLookup(known, stack, project.name, project.region, project.config);
+    const providers = providerLookup(known, stack, project.name, project.region, project.config, [project.dir, ...nodePath]);
 
     // Each pack: start, describe, configure; then Analyze batches as the program registers resources.
     const started: PolicyPackProcess[] = [];
     const packPeakRssKb: Record<string, number | undefined> = {};
+    const packFastPaths: Record<string, FastPathReport | undefined> = {};
     const lanes = packDirs.map((dir) => {
-        const ready = PolicyPackProcess.start(dir, env, tsxHook).then(async (pack) => {
+        const ready = PolicyPackProcess.start(dir, launch).then(async (pack) => {
             started.push(pack);
             const info = await pack.getInfo();
             const config = reconcilePolicyConfig(info.name, info.policies, info.initialConfig, given, source);
@@ -94,6 +110,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     try {
         opts.progress?.step("running program");
         const run = await runPlan({
+            host,
             project,
             sourcePositions: opts.sourcePositions,
             verbose: opts.verbose,
@@ -126,7 +143,23 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
                     a.policy.localeCompare(b.policy) ||
                     (a.urn ?? "").localeCompare(b.urn ?? ""),
             );
-        return { run, packs: results.map((r) => r.info), violations, policyConfigFile, analyzeMs: Date.now() - analyzeStarted, packPeakRssKb };
+        for (const { pack, info } of await Promise.all(lanes.map((lane) => lane.ready))) {
+            for (const w of pack.warnings()) run.warnings.push(`policy pack ${info.name}: ${w}`);
+        }
+        const exemptions = (host.exemptions?.(run.plan.resources) ?? [])
+            .filter((e) => e.valid !== false)
+            .map((e) => ({ policy: e.policy, urn: e.urn, name: e.name, reason: e.reason }));
+        return {
+            run,
+            packs: results.map((r) => r.info),
+            violations,
+            policyConfigFile,
+            analyzeMs: Date.now() - analyzeStarted,
+            packPeakRssKb,
+            packFastPaths,
+            exemptions,
+            exemptionsNote: host.exemptionsNote ?? DEFAULT_EXEMPTIONS_NOTE,
+        };
     } finally {
         // Stop every pack, including those still starting when the plan failed.
         await Promise.all(
@@ -135,6 +168,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
                     ({ pack, info }) => {
                         pack.stop();
                         packPeakRssKb[info.name] = pack.peakRssKb;
+                        packFastPaths[info.name] = pack.fastPaths;
                     },
                     () => undefined,
                 ),

@@ -1,21 +1,23 @@
 /**
- * The offline engine: `plan`, `check` and `graph` without the Pulumi CLI, a provider plugin or cloud
- * credentials. Exit codes: 0 ok / no mandatory violation, 1 mandatory violations, 2 program, config
- * or pack error.
+ * The engine's command line: `plan`, `check` and `graph` without the Pulumi CLI, a provider plugin or
+ * cloud credentials. Exit codes: 0 ok / no mandatory violation, 1 mandatory violations, 2 program,
+ * config or pack error.
+ *
+ * This is the core a host wraps (`runCli(host)`): the host's defaults (program, packs, policy config,
+ * exemptions, tool name) shape the options and reports; bin.ts runs it with no host at all.
  */
 import { Command, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { runCheck } from "./check";
 import { EngineError } from "./errors";
-import { REPO_ROOT, runPlan } from "./plan";
+import { DEFAULT_TOOL, EngineHost, hostRoot } from "./host";
+import { runPlan } from "./plan";
 import { createProgress } from "./progress";
 import { checkJson, countByLevel, renderCheckMarkdown, renderCheckText } from "./reports/check";
 import { planJson, renderPlanText } from "./reports/plan-text";
 import { renderSarif } from "./reports/sarif";
 import type { PlanResult } from "./types";
-
-let verbose = false;
 
 function emit(text: string, out?: string): void {
     if (out) {
@@ -35,123 +37,148 @@ function warn(warnings: string[]): void {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
-const program = new Command("engine")
-    .description("Offline Pulumi plan and CrossGuard policy check (no Pulumi CLI, no cloud credentials)")
-    .showHelpAfterError()
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+/** The commands, with the host's defaults; `verbose` tells runCli whether to print stacks. */
+export function createCli(host: EngineHost = {}): { program: Command; verbose: () => boolean } {
+    let verbose = false;
+    const root = hostRoot(host);
+    const relative = (p: string) => path.relative(root, path.resolve(root, p)).split(path.sep).join("/") || ".";
+    const packsDefault = host.packsRoot ? `every pack under ${relative(host.packsRoot)}/` : "none, at least one is required";
+    const configDefault = host.policyConfig ? `${relative(host.policyConfig("<stack>"))} when it exists` : "none";
 
-program
-    .command("plan")
-    .description("run the program under mocks and print its resource tree")
-    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
-    .option("--stack <name>", "stack name (config from Pulumi.<stack>.yaml)", "dev")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .option("--out <file>", "write the output to a file instead of stdout")
-    .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
-    .action(async (opts) => {
-        const progress = createProgress();
-        progress.step("running program");
-        const run = await runPlan({ programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
-        warn(run.warnings);
-        emit(opts.format === "json" ? JSON.stringify(planJson(run.plan), null, 2) + "\n" : renderPlanText(run.plan), opts.out);
-        if (opts.stats) {
-            writeStats(opts.stats, {
-                command: "plan",
-                resources: run.plan.resources.length,
-                wallMs: run.wallMs,
-                loadMs: run.loadMs,
-                programMaxRssKb: run.maxRssKb,
-            });
-        }
-    });
+    const program = new Command("engine")
+        .description("Offline Pulumi plan and CrossGuard policy check (no Pulumi CLI, no cloud credentials)")
+        .showHelpAfterError()
+        .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
-program
-    .command("check")
-    .description("plan, then evaluate the policy packs exactly as `pulumi preview --policy-pack` would")
-    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
-    .option("--stack <name>", "stack name", "dev")
-    .option("--policy-pack <dir>", "policy pack directory (repeatable; default: every pack under policies/)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--policy-config <file>", "policy pack config JSON (default: policies/config/<stack>.json when it exists)")
-    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "markdown", "sarif"]).default("text"))
-    .option("--out <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
-    .action(async (opts) => {
-        const progress = createProgress();
-        const started = Date.now();
-        const result = await runCheck({
-            programDir: opts.program,
-            stack: opts.stack,
-            policyPacks: opts.policyPack,
-            policyConfig: opts.policyConfig,
-            sourcePositions: opts.format === "sarif",
-            verbose,
-            progress,
-        }).finally(() => progress.done());
-        warn(result.run.warnings);
-        let text: string;
-        switch (opts.format) {
-            case "json":
-                text = JSON.stringify(checkJson(result), null, 2) + "\n";
-                break;
-            case "markdown":
-                text = renderCheckMarkdown(result);
-                break;
-            case "sarif": {
-                const programDir = path.resolve(opts.program);
-                const inRepo = !path.relative(REPO_ROOT, programDir).startsWith("..");
-                text = JSON.stringify(renderSarif(result, inRepo ? REPO_ROOT : programDir, result.run.project.main), null, 2) + "\n";
-                break;
+    program
+        .command("plan")
+        .description("run the program under mocks and print its resource tree")
+        .option("--program <dir>", "directory holding Pulumi.yaml", root)
+        .option("--stack <name>", "stack name (config from Pulumi.<stack>.yaml)", "dev")
+        .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+        .option("--out <file>", "write the output to a file instead of stdout")
+        .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
+        .action(async (opts) => {
+            const progress = createProgress();
+            progress.step("running program");
+            const run = await runPlan({ host, programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
+            warn(run.warnings);
+            emit(opts.format === "json" ? JSON.stringify(planJson(run.plan), null, 2) + "\n" : renderPlanText(run.plan), opts.out);
+            if (opts.stats) {
+                writeStats(opts.stats, {
+                    command: "plan",
+                    resources: run.plan.resources.length,
+                    wallMs: run.wallMs,
+                    loadMs: run.loadMs,
+                    programMaxRssKb: run.maxRssKb,
+                    fastPaths: { program: run.fastPaths },
+                });
             }
-            default:
-                text = renderCheckText(result);
-        }
-        emit(text, opts.out);
-        if (opts.stats) {
-            writeStats(opts.stats, {
-                command: "check",
-                resources: result.run.plan.resources.length,
-                violations: result.violations.length,
-                wallMs: Date.now() - started,
-                planMs: result.run.wallMs,
-                analyzeMs: result.analyzeMs,
-                programMaxRssKb: result.run.maxRssKb,
-                packMaxRssKb: result.packPeakRssKb,
-            });
-        }
-        if (countByLevel(result.violations).mandatory > 0) process.exitCode = 1;
+        });
+
+    program
+        .command("check")
+        .description("plan, then evaluate the policy packs exactly as `pulumi preview --policy-pack` would")
+        .option("--program <dir>", "directory holding Pulumi.yaml", root)
+        .option("--stack <name>", "stack name", "dev")
+        .option("--policy-pack <dir>", `policy pack directory (repeatable; default: ${packsDefault})`, (v: string, acc: string[]) => [...acc, v], [] as string[])
+        .option("--policy-config <file>", `policy pack config JSON (default: ${configDefault})`)
+        .addOption(new Option("--format <format>", "report format").choices(["text", "json", "markdown", "sarif"]).default("text"))
+        .option("--out <file>", "write the report to a file instead of stdout")
+        .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
+        .action(async (opts) => {
+            const progress = createProgress();
+            const started = Date.now();
+            const result = await runCheck({
+                host,
+                programDir: opts.program,
+                stack: opts.stack,
+                policyPacks: opts.policyPack,
+                policyConfig: opts.policyConfig,
+                sourcePositions: opts.format === "sarif",
+                verbose,
+                progress,
+            }).finally(() => progress.done());
+            warn(result.run.warnings);
+            let text: string;
+            switch (opts.format) {
+                case "json":
+                    text = JSON.stringify(checkJson(result), null, 2) + "\n";
+                    break;
+                case "markdown":
+                    text = renderCheckMarkdown(result);
+                    break;
+                case "sarif": {
+                    // Programs under the host's root get root-relative paths; others their own dir's.
+                    const programDir = path.resolve(opts.program);
+                    const inRoot = !path.relative(root, programDir).startsWith("..");
+                    const sarif = renderSarif(result, inRoot ? root : programDir, result.run.project.main, host.tool ?? DEFAULT_TOOL);
+                    text = JSON.stringify(sarif, null, 2) + "\n";
+                    break;
+                }
+                default:
+                    text = renderCheckText(result);
+            }
+            emit(text, opts.out);
+            if (opts.stats) {
+                writeStats(opts.stats, {
+                    command: "check",
+                    resources: result.run.plan.resources.length,
+                    violations: result.violations.length,
+                    wallMs: Date.now() - started,
+                    planMs: result.run.wallMs,
+                    analyzeMs: result.analyzeMs,
+                    programMaxRssKb: result.run.maxRssKb,
+                    packMaxRssKb: result.packPeakRssKb,
+                    fastPaths: { program: result.run.fastPaths, packs: result.packFastPaths },
+                });
+            }
+            if (countByLevel(result.violations).mandatory > 0) process.exitCode = 1;
+        });
+
+    program
+        .command("graph")
+        .description("render the resource graph of a plan as Mermaid (default) or SVG")
+        .option("--program <dir>", "directory holding Pulumi.yaml", root)
+        .option("--stack <name>", "stack name", "dev")
+        .option("--out <file>", "FILE.svg or FILE.mmd; Mermaid to stdout when omitted")
+        .action(async (opts) => {
+            const format = opts.out && opts.out.toLowerCase().endsWith(".svg") ? "svg" : "mmd";
+            const progress = createProgress();
+            progress.step("running program");
+            const run = await runPlan({ host, programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
+            warn(run.warnings);
+            // Loaded lazily so plan/check never load the renderer (Graphviz in WebAssembly).
+            const { renderGraph } = require("./graph") as {
+                renderGraph(plan: PlanResult, opts: { format: "svg" | "mmd" }): Promise<string>;
+            };
+            emit(await renderGraph(run.plan, { format }), opts.out);
+        });
+
+    for (const cmd of program.commands) cmd.option("--verbose", "show stack traces of program and pack errors", false);
+    program.hook("preAction", (_root, action) => {
+        verbose = Boolean(action.opts().verbose);
     });
+    return { program, verbose: () => verbose };
+}
 
-program
-    .command("graph")
-    .description("render the resource graph of a plan as Mermaid (default) or SVG")
-    .option("--program <dir>", "directory holding Pulumi.yaml", REPO_ROOT)
-    .option("--stack <name>", "stack name", "dev")
-    .option("--out <file>", "FILE.svg or FILE.mmd; Mermaid to stdout when omitted")
-    .action(async (opts) => {
-        const format = opts.out && opts.out.toLowerCase().endsWith(".svg") ? "svg" : "mmd";
-        const progress = createProgress();
-        progress.step("running program");
-        const run = await runPlan({ programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
-        warn(run.warnings);
-        // graph.ts is written separately; loaded lazily so plan/check never depend on the renderer.
-        const { renderGraph } = require("./graph") as {
-            renderGraph(plan: PlanResult, opts: { format: "svg" | "mmd" }): Promise<string>;
-        };
-        emit(await renderGraph(run.plan, { format }), opts.out);
-    });
-
-for (const cmd of program.commands) cmd.option("--verbose", "show stack traces of program and pack errors", false);
-program.hook("preAction", (_root, action) => {
-    verbose = Boolean(action.opts().verbose);
-});
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-    if (err instanceof EngineError) {
-        process.stderr.write(`${err.message}\n`);
-        if (verbose && err.detail) process.stderr.write(`${err.detail}\n`);
-        process.exit(err.exitCode);
-    }
-    process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
-    if (verbose) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
-    process.exit(2);
-});
+/**
+ * Parses `argv` and runs the command; expected failures print their message (a stack only with
+ * --verbose) and exit 2, or the EngineError's own code.
+ */
+export function runCli(host: EngineHost = {}, argv: string[] = process.argv): Promise<void> {
+    const { program, verbose } = createCli(host);
+    return program.parseAsync(argv).then(
+        () => undefined,
+        (err: unknown) => {
+            if (err instanceof EngineError) {
+                process.stderr.write(`${err.message}\n`);
+                if (verbose() && err.detail) process.stderr.write(`${err.detail}\n`);
+                process.exit(err.exitCode);
+            }
+            process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
+            if (verbose()) process.stderr.write(`${(err as Error)?.stack ?? ""}\n`);
+            process.exit(2);
+        },
+    );
+}

@@ -9,7 +9,7 @@
  *
  * ```ts
  * import * as pulumi from "@pulumi/pulumi";
- * import { createMocks } from "../../tools/engine/mock-outputs";
+ * import { createMocks } from "@acme-lake/offline-engine"; // or its file, tools/engine/mock-outputs
  * pulumi.runtime.setMocks(createMocks({ region: "eu-west-1" }), "proj", "dev");
  * ```
  */

@@ -7,15 +7,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineError } from "./errors";
+import { childNodeFlags, childNodePath, EngineHost, hostRoot, tsxHook } from "./host";
 import { LoadedProject, loadProject } from "./project";
+import type { FastPathReport } from "./child/fast-paths";
 import type { RunnerOptions, RunnerResult } from "./child/protocol";
 import type { PlannedResource, PlanResult } from "./types";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const REPO_NODE_MODULES = path.join(REPO_ROOT, "node_modules");
-
 export interface PlanOptions {
-    /** Directory holding Pulumi.yaml. @default the repository root */
+    /** Defaults and paths of the caller's repo (see host.ts). */
+    host?: EngineHost;
+    /** Directory holding Pulumi.yaml. @default the host's root */
     programDir?: string;
     /** @default "dev" */
     stack?: string;
@@ -39,10 +40,9 @@ export interface PlanRun {
     loadMs: number;
     maxRssKb: number;
     wallMs: number;
+    /** Which fast paths the program process installed, and how often each was taken. */
+    fastPaths: FastPathReport;
 }
-
-/** Extra node flags for engine child processes, e.g. LAKE_ENGINE_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (NODE_OPTIONS refuses those). */
-export const extraNodeFlags = (): string[] => (process.env.LAKE_ENGINE_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
 /**
  * Does the program use @pulumi/aws (a dependency in its package.json, or imported by its entry)? Then
@@ -60,16 +60,11 @@ function usesAws(dir: string, main: string): boolean {
     return [read(path.join(dir, "package.json")), read(entry)].some((text) => /["']@pulumi\/aws["'/]/.test(text));
 }
 
-/** tsx's require hook: TypeScript programs load through esbuild, not tsc. */
-function tsxHook(): string {
-    return require.resolve("tsx/cjs", { paths: [REPO_ROOT] });
-}
-
 export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     const started = Date.now();
-    const project = opts.project ?? loadProject(opts.programDir ?? REPO_ROOT, opts.stack ?? "dev");
+    const project = opts.project ?? loadProject(opts.programDir ?? hostRoot(opts.host), opts.stack ?? "dev");
     const resultFile = path.join(
-        fs.mkdtempSync(path.join(os.tmpdir(), "lake-plan-")),
+        fs.mkdtempSync(path.join(os.tmpdir(), "offline-engine-plan-")),
         "result.json",
     );
     const runner: RunnerOptions = {
@@ -84,11 +79,10 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         verbose: opts.verbose ?? false,
         stream: opts.onResources !== undefined,
     };
-    // Programs outside this repo have no node_modules: let @pulumi/* resolve from ours.
-    const nodePath = [REPO_NODE_MODULES, process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+    // Programs elsewhere may have no node_modules: let @pulumi/* resolve from the host's and the engine's.
     const env: NodeJS.ProcessEnv = {
         ...process.env,
-        NODE_PATH: nodePath,
+        NODE_PATH: childNodePath(opts.host).join(path.delimiter),
         PULUMI_CONFIG: JSON.stringify(project.config),
         PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(project.secretKeys),
         PULUMI_NODEJS_PROJECT: project.name,
@@ -99,11 +93,11 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
     const log = opts.log ?? process.stderr;
     // Programs allocate a burst of promises per resource before any settles: a larger young generation
     // cuts scavenge work (64 MB semi-spaces: plan of 10k resources 7.7 s -> 6.6 s, same peak RSS).
-    const nodeFlags = ["--max-semi-space-size=64", ...extraNodeFlags()];
+    const nodeFlags = ["--max-semi-space-size=64", ...childNodeFlags(opts.host)];
     const preload = path.join(__dirname, "child", "preload.cjs");
     const child = spawn(process.execPath, [...nodeFlags, "--require", preload, "--require", tsxHook(), path.join(__dirname, "child", "runner.ts"), JSON.stringify(runner)], {
         cwd: project.dir,
-        env: { ...env, LAKE_ENGINE_PRELOAD: JSON.stringify(usesAws(project.dir, project.main) ? ["@pulumi/pulumi", "@pulumi/aws"] : ["@pulumi/pulumi"]) },
+        env: { ...env, OFFLINE_ENGINE_PRELOAD: JSON.stringify(usesAws(project.dir, project.main) ? ["@pulumi/pulumi", "@pulumi/aws"] : ["@pulumi/pulumi"]) },
         stdio: opts.onResources ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
         serialization: "advanced",
     });
@@ -137,5 +131,6 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         loadMs: result.loadMs,
         maxRssKb: result.maxRssKb,
         wallMs: Date.now() - started,
+        fastPaths: result.fastPaths,
     };
 }

@@ -42,6 +42,9 @@ class PlainStruct {
     }
 }
 
+/** Getters answered by the real message: each one is a protobuf build the fast path meant to avoid. */
+export const plainRequestStats = { fallbacks: 0 };
+
 /**
  * Getters these classes don't define fall through the prototype chain to this proxy, which asks the
  * real message (built on first use by the instance's `real()`).
@@ -52,6 +55,7 @@ function fallBackToReal(cls: { prototype: object }): void {
         new Proxy(Object.create(null), {
             get(_target, key, receiver: { real?: () => any }) {
                 if (typeof key === "symbol" || key === "then" || typeof receiver.real !== "function") return undefined;
+                plainRequestStats.fallbacks++;
                 const r = receiver.real();
                 const v = r[key];
                 return typeof v === "function" ? v.bind(r) : v;

@@ -1,5 +1,6 @@
 /** What the parent (../plan.ts) and the child runner exchange. */
 import type { PlanResult } from "../types";
+import type { FastPathReport } from "./fast-paths";
 
 export interface RunnerOptions {
     /** Absolute program directory (holds Pulumi.yaml). */
@@ -21,9 +22,10 @@ export interface RunnerOptions {
 }
 
 export type RunnerResult =
-    | { ok: true; plan: PlanResult; loadMs: number; warnings: string[]; maxRssKb: number }
+    | { ok: true; plan: PlanResult; loadMs: number; warnings: string[]; maxRssKb: number; fastPaths: FastPathReport }
     | {
           ok: false;
           error: { kind: "program" | "engine"; message: string; detail?: string };
           maxRssKb: number;
+          fastPaths?: FastPathReport;
       };

@@ -10,19 +10,25 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
+import { checkDeferredTypeScript, checkPreload, FastPath, FastPathInstaller, sdkAt } from "./fast-paths";
 import { FastMonitor } from "./monitor";
 import type { PlannedResource } from "../types";
 import type { RunnerOptions, RunnerResult } from "./protocol";
 
 const options: RunnerOptions = JSON.parse(process.argv[2]);
 const ENGINE_DIR = path.dirname(__dirname) + path.sep;
+// The engine's own test fixtures live inside it; their frames are program frames.
+const ENGINE_TESTS = path.join(ENGINE_DIR, "test") + path.sep;
 const started = Date.now();
 // The runtime preallocates an Error per resource: bounded stacks keep that cheap and still locate errors.
 Error.stackTraceLimit = options.verbose ? 50 : 12;
 
 // Resolve the Pulumi SDK the way the program will (its own node_modules first, then NODE_PATH).
 const programRequire = createRequire(path.join(options.programDir, "__pulumi_program__.js"));
-const sdkRequire = createRequire(programRequire.resolve("@pulumi/pulumi/package.json"));
+const sdkPackage = programRequire.resolve("@pulumi/pulumi/package.json");
+const sdkRequire = createRequire(sdkPackage);
+const sdk = sdkAt("@pulumi/pulumi", path.dirname(sdkPackage));
+const fastPaths = new FastPathInstaller("program", [sdk]);
 
 function write(result: RunnerResult): void {
     fs.writeFileSync(options.resultFile, JSON.stringify(result));
@@ -32,15 +38,16 @@ function firstProgramFrame(stack: string | undefined): string | undefined {
     for (const line of (stack ?? "").split("\n").slice(1)) {
         const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
         const file = m?.[1].replace("file://", "");
-        // The engine itself lives inside this repo's program dir: its frames are never the declaration.
-        if (m && file!.startsWith(options.programDir) && !file!.startsWith(ENGINE_DIR) && !file!.includes("/node_modules/")) {
+        // The engine may live inside the program dir: its frames are never the declaration.
+        const engine = file!.startsWith(ENGINE_DIR) && !file!.startsWith(ENGINE_TESTS);
+        if (m && file!.startsWith(options.programDir) && !engine && !file!.includes("/node_modules/")) {
             return `${path.relative(options.programDir, file!)}:${m[2]}:${m[3]}`;
         }
     }
     return undefined;
 }
 
-let failure: RunnerResult | undefined;
+let failure: (RunnerResult & { ok: false }) | undefined;
 let monitor: FastMonitor | undefined;
 
 /** One clean message per failure, like the Pulumi CLI's uncaught handler: no stack unless --verbose. */
@@ -73,42 +80,67 @@ function fail(err: unknown): void {
     };
 }
 
+/**
+ * Patches the SDK for an offline run. Every internal is checked before it is touched (fastPaths.need):
+ * a fast path whose internal is missing is recorded as a problem and main() stops with one error that
+ * names the pinned and the found @pulumi/pulumi, instead of running on the slow path.
+ */
 function installFastPaths(): void {
+    const need = <T>(fastPath: string, name: string, get: () => unknown, kind?: "function" | "object") => fastPaths.need<T>(fastPath, sdk, name, get, kind);
+
     // debuggablePromise wraps every runtime promise twice and captures a stack for leak reports;
     // the offline run has no use for either.
-    const debuggable = sdkRequire("./runtime/debuggable");
-    debuggable.debuggablePromise = (p: Promise<unknown>) => p;
+    const debuggable = need<Record<string, unknown>>("identity-debuggable", "runtime/debuggable", () => sdkRequire("./runtime/debuggable"), "object");
+    if (debuggable && need("identity-debuggable", "runtime/debuggable.debuggablePromise", () => debuggable.debuggablePromise)) {
+        const counter = fastPaths.ok("identity-debuggable");
+        debuggable.debuggablePromise = (p: Promise<unknown>) => (counter.hits!++, p);
+    }
+
     // Everything stays in-process, so Struct conversion can hand the JS object straight through.
-    const gstruct = sdkRequire("google-protobuf/google/protobuf/struct_pb");
-    const Struct = gstruct.Struct;
-    Struct.fromJavaScript = (value: Record<string, unknown>) => {
-        const s = new Struct();
-        s.toJavaScript = () => value;
-        return s;
-    };
-    installLazyOutputs();
+    const Struct = need<any>("struct-passthrough", "google-protobuf Struct (google/protobuf/struct_pb)", () => sdkRequire("google-protobuf/google/protobuf/struct_pb").Struct);
+    if (Struct && need("struct-passthrough", "google-protobuf Struct.fromJavaScript", () => Struct.fromJavaScript)) {
+        const counter = fastPaths.ok("struct-passthrough");
+        Struct.fromJavaScript = (value: Record<string, unknown>) => {
+            counter.hits!++;
+            const s = new Struct();
+            s.toJavaScript = () => value;
+            return s;
+        };
+    }
+
+    const rpc = need<Record<string, any>>("lazy-outputs", "runtime/rpc", () => sdkRequire("./runtime/rpc"), "object");
+    installLazyOutputs(rpc);
+
     // Resource args carry every output property as undefined (30+ on a bucket); serialising each costs
     // an async round of its own only to be dropped ("undefined values are treated as absent").
-    const rpc = sdkRequire("./runtime/rpc");
-    const serializeResourceProperties = rpc.serializeResourceProperties;
-    rpc.serializeResourceProperties = (label: string, props: Record<string, unknown>, opts: unknown) => {
-        const defined: Record<string, unknown> = {};
-        for (const k of Object.keys(props)) if (props[k] !== undefined) defined[k] = props[k];
-        return serializeResourceProperties(label, defined, opts);
-    };
+    const serializeResourceProperties = rpc && need<Function>("drop-undefined-args", "runtime/rpc.serializeResourceProperties", () => rpc.serializeResourceProperties);
+    if (rpc && serializeResourceProperties) {
+        const counter = fastPaths.ok("drop-undefined-args");
+        rpc.serializeResourceProperties = (label: string, props: Record<string, unknown>, opts: unknown) => {
+            counter.hits!++;
+            const defined: Record<string, unknown> = {};
+            for (const k of Object.keys(props)) if (props[k] !== undefined) defined[k] = props[k];
+            return serializeResourceProperties(label, defined, opts);
+        };
+    }
+
     // Source positions: only when asked (SARIF), and only the first frame inside the program.
-    const { Resource } = sdkRequire("./resource");
-    Resource.stackTrace = () => {
-        if (!options.sourcePositions) return [];
-        const saved = Error.stackTraceLimit;
-        Error.stackTraceLimit = 30;
-        const stack = new Error().stack;
-        Error.stackTraceLimit = saved;
-        const where = firstProgramFrame(stack);
-        if (!where) return [];
-        const [file, line, column] = where.split(/:(?=\d+(?::\d+)?$)/);
-        return [{ uri: pathToFileURL(path.join(options.programDir, file)).toString(), line: Number(line), column: Number(column) }];
-    };
+    const Resource = need<any>("bounded-callsites", "resource.Resource", () => sdkRequire("./resource").Resource);
+    if (Resource && need("bounded-callsites", "resource.Resource.stackTrace", () => Resource.stackTrace)) {
+        const counter = fastPaths.ok("bounded-callsites", options.sourcePositions ? "first program frame, at most 30 deep" : "skipped (no source positions asked for)");
+        Resource.stackTrace = () => {
+            counter.hits!++;
+            if (!options.sourcePositions) return [];
+            const saved = Error.stackTraceLimit;
+            Error.stackTraceLimit = 30;
+            const stack = new Error().stack;
+            Error.stackTraceLimit = saved;
+            const where = firstProgramFrame(stack);
+            if (!where) return [];
+            const [file, line, column] = where.split(/:(?=\d+(?::\d+)?$)/);
+            return [{ uri: pathToFileURL(path.join(options.programDir, file)).toString(), line: Number(line), column: Number(column) }];
+        };
+    }
 }
 
 type Settled = { v?: unknown; isKnown?: boolean; isSecret?: boolean; deps?: unknown[]; err?: unknown };
@@ -119,16 +151,20 @@ type Settled = { v?: unknown; isKnown?: boolean; isSecret?: boolean; deps?: unkn
  * resources that is most of the heap. Programs read a handful of them (id, arn, name), so the Output
  * is built on first access instead, already settled when the registration has come back.
  */
-function installLazyOutputs(): void {
-    const rpc = sdkRequire("./runtime/rpc");
-    const { Output } = sdkRequire("./output");
-    const { isGrpcError } = sdkRequire("./errors");
+function installLazyOutputs(rpc: Record<string, any> | undefined): void {
+    const need = <T>(name: string, get: () => unknown) => fastPaths.need<T>("lazy-outputs", sdk, name, get);
+    const transfer = rpc && need("runtime/rpc.transferProperties", () => rpc.transferProperties);
+    const Output = need<any>("output.Output", () => sdkRequire("./output").Output);
+    const isGrpcError = need<(err: unknown) => boolean>("errors.isGrpcError", () => sdkRequire("./errors").isGrpcError);
+    if (!rpc || !transfer || !Output || !isGrpcError) return;
+    const counter: FastPath = fastPaths.ok("lazy-outputs");
     const make = (onto: unknown, settled: Settled | undefined, waiters: ((s: Settled) => void)[]) => {
         const all: Promise<Settled> = settled ? Promise.resolve(settled) : new Promise((resolve) => waiters.push(resolve));
         const pick = (f: (s: Settled) => unknown) => all.then((s) => (s.err !== undefined ? Promise.reject(s.err) : f(s)));
         return new Output(onto, pick((s) => s.v), pick((s) => s.isKnown), pick((s) => s.isSecret), pick((s) => s.deps));
     };
     rpc.transferProperties = (onto: any, label: string, props: Record<string, unknown>) => {
+        counter.hits!++;
         const resolvers: Record<string, Function> = {};
         for (const k of Object.keys(props)) {
             if (k === "id" || k === "urn") continue;
@@ -184,12 +220,46 @@ function streamResources(target: FastMonitor): () => Promise<void> {
     };
 }
 
+/** What the in-process monitor (and the runner around it) calls in the runtime. */
+function monitorInternals() {
+    const need = <T>(name: string, get: () => unknown, kind?: "function" | "object") => fastPaths.need<T>("in-process-monitor", sdk, name, get, kind);
+    const settings = need<any>("runtime/settings", () => sdkRequire("./runtime/settings"), "object");
+    const state = need<any>("runtime/state", () => sdkRequire("./runtime/state"), "object");
+    const stackModule = need<any>("runtime/stack", () => sdkRequire("./runtime/stack"), "object");
+    const errors = need<any>("errors", () => sdkRequire("./errors"), "object");
+    // Functions of a module that is missing altogether are not listed one by one.
+    const functions: [module: unknown, name: string, get: () => unknown][] = [
+        [settings, "runtime/settings.setMockOptions", () => settings.setMockOptions],
+        [settings, "runtime/settings.getStack", () => settings.getStack],
+        [settings, "runtime/settings.getProject", () => settings.getProject],
+        [settings, "runtime/settings.waitForRPCs", () => settings.waitForRPCs],
+        [state, "runtime/state.getStore", () => state.getStore],
+        [stackModule, "runtime/stack.runInPulumiStack", () => stackModule.runInPulumiStack],
+        [errors, "errors.RunError.isInstance", () => errors.RunError?.isInstance],
+        [errors, "errors.ResourceError.isInstance", () => errors.ResourceError?.isInstance],
+    ];
+    for (const [module, name, get] of functions) if (module) need(name, get);
+    return { settings, state, stackModule, errors };
+}
+
+function report(): NonNullable<RunnerResult["fastPaths"]> {
+    const out = fastPaths.report();
+    const registered = out.paths["in-process-monitor"];
+    if (registered?.active && monitor) registered.hits = monitor.resources().length;
+    return out;
+}
+
 async function main(): Promise<void> {
+    checkPreload(fastPaths, sdk, options.programDir, ["@pulumi/pulumi"], ["@pulumi/aws"]);
+    checkDeferredTypeScript(fastPaths, sdk);
     installFastPaths();
-    const settings = sdkRequire("./runtime/settings");
-    const state = sdkRequire("./runtime/state");
-    const stackModule = sdkRequire("./runtime/stack");
-    const errors = sdkRequire("./errors");
+    const { settings, state, stackModule, errors } = monitorInternals();
+    const problem = fastPaths.error();
+    if (problem) {
+        write({ ok: false, error: { kind: "engine", message: problem }, maxRssKb: process.resourceUsage().maxRSS, fastPaths: report() });
+        process.exit(2);
+    }
+    fastPaths.ok("in-process-monitor", "resources registered without gRPC or protobuf");
     monitor = new FastMonitor(options, () => settings.getStack(), () => settings.getProject());
     settings.setMockOptions(monitor, options.project, options.stack, false, options.organization);
     const finishStream = options.stream && process.send ? streamResources(monitor) : async () => undefined;
@@ -220,11 +290,12 @@ async function main(): Promise<void> {
     state.getStore().terminated = true;
     await finishStream();
     if (failure) {
-        write(failure);
+        write({ ...failure, fastPaths: report() });
         process.exit(2);
     }
     write({
         ok: true,
+        fastPaths: report(),
         plan: {
             project: options.project,
             stack: options.stack,
@@ -234,7 +305,7 @@ async function main(): Promise<void> {
             durationMs: Date.now() - started,
         },
         loadMs,
-        warnings: monitor.warnings,
+        warnings: [...fastPaths.warnings(), ...monitor.warnings],
         maxRssKb: process.resourceUsage().maxRSS,
     });
     process.exit(0);

@@ -2,7 +2,6 @@
 import * as path from "path";
 import type { CheckResult } from "../check";
 import type { Violation } from "../types";
-import { listExemptions } from "../../../policies/lib/exemptions";
 import { planJson } from "./plan-text";
 
 export interface CheckJson {
@@ -10,18 +9,16 @@ export interface CheckJson {
     resources: { urn: string; type: string; name: string; parent: string | null }[];
     violations: { pack: string; policy: string; level: Violation["level"]; message: string; urn: string | null }[];
     summary: { resources: number; packs: { name: string; version: string; policies: number }[]; mandatory: number; advisory: number; remediate: number };
-    /** Waivers declared on resources (e.g. `lake:unpartitioned-reason`), so reviewers see them. Not a violation. */
+    /** Waivers declared on resources (from the host's `exemptions` hook), so reviewers see them. Not a violation. */
     exemptions: { policy: string; urn: string; name: string; reason: string }[];
 }
 
 /**
- * Exemptions with a valid written reason. An exemption whose reason is too short is no exemption: the policy
- * reports the resource as a violation instead.
+ * Exemptions with a valid written reason (the host's hook decides; an invalid one is no exemption, and
+ * the policy reports the resource instead).
  */
 export function exemptionsOf(result: CheckResult): CheckJson["exemptions"] {
-    return listExemptions(result.run.plan.resources)
-        .filter((e) => e.valid)
-        .map((e) => ({ policy: e.policy, urn: e.urn, name: e.name, reason: e.reason }));
+    return result.exemptions;
 }
 
 export function countByLevel(violations: Violation[]): Record<Violation["level"], number> {
@@ -120,7 +117,7 @@ export function renderCheckMarkdown(result: CheckResult): string {
     }
     const exemptions = exemptionsOf(result);
     if (exemptions.length) {
-        lines.push(`**Exemptions** (${exemptions.length}): waived by a written reason in the dataset file.`, "", "| Policy | Resource | Reason |", "| --- | --- | --- |");
+        lines.push(`**Exemptions** (${exemptions.length}): ${result.exemptionsNote}.`, "", "| Policy | Resource | Reason |", "| --- | --- | --- |");
         for (const e of exemptions) lines.push(`| \`${e.policy}\` | \`${cell(resourceLabel(e.urn))}\` | ${cell(e.reason)} |`);
         lines.push("");
     }

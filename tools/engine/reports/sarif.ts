@@ -6,13 +6,17 @@ import * as path from "path";
 import { fileURLToPath, pathToFileURL } from "url";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { CheckResult } from "../check";
+import { DEFAULT_TOOL } from "../host";
 import type { PlannedResource, Violation } from "../types";
 import { fixHint } from "./check";
 
 const LEVEL: Record<Violation["level"], Result.level> = { mandatory: "error", advisory: "warning", remediate: "note" };
 
-/** Paths in the report are relative to `root` (the repo root, or the program dir for programs elsewhere). */
-export function renderSarif(result: CheckResult, root: string, programMain: string): Log {
+/**
+ * Paths in the report are relative to `root` (the host's root, or the program dir for programs
+ * elsewhere); `tool` is the host's name for the check.
+ */
+export function renderSarif(result: CheckResult, root: string, programMain: string, tool: { name: string; version: string } = DEFAULT_TOOL): Log {
     const rules: ReportingDescriptor[] = [];
     const ruleIndex = new Map<string, number>();
     for (const pack of result.packs) {
@@ -65,7 +69,7 @@ export function renderSarif(result: CheckResult, root: string, programMain: stri
         version: "2.1.0",
         runs: [
             {
-                tool: { driver: { name: "lake-policy-check", version: "0.1.0", informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
+                tool: { driver: { name: tool.name, version: tool.version, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
                 originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(root).toString()}/` } },
                 results,
             },

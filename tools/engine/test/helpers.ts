@@ -1,9 +1,12 @@
-/** Runs the real engine CLI as a child process, like CI does. */
+/**
+ * Runs the engine's own CLI (bin.ts, no host) as a child process, like CI does, from the package
+ * directory: SARIF paths are relative to it, and nothing of the repo around it is used.
+ */
 import { spawn } from "child_process";
 import * as path from "path";
 
-export const REPO = path.resolve(__dirname, "..", "..");
-export const FIXTURES = path.join(REPO, "test", "fixtures");
+export const ENGINE = path.resolve(__dirname, "..");
+export const FIXTURES = path.join(ENGINE, "test", "fixtures");
 export const program = (name: string) => path.join(FIXTURES, "programs", name);
 export const pack = (name: string) => path.join(FIXTURES, "packs", name);
 
@@ -14,11 +17,11 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-    const cli = path.join(REPO, "tools", "engine", "cli.ts");
-    const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
+    const cli = path.join(ENGINE, "bin.ts");
+    const tsx = require.resolve("tsx/cjs", { paths: [ENGINE] });
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["--require", tsx, cli, ...args], {
-            cwd: REPO,
+            cwd: ENGINE,
             env: { ...process.env, CI: "true", ...env },
             stdio: ["ignore", "pipe", "pipe"],
         });

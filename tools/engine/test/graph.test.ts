@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { PlannedResource, PlanResult } from "../../tools/engine/types";
-import { buildGraphModel, graphFormatFor, renderGraph, toDot } from "../../tools/engine/graph";
-import { GraphModel, GraphNode } from "../../tools/engine/graph-model";
-import { mermaidText } from "../../tools/engine/graph-mermaid";
+import { PlannedResource, PlanResult } from "../types";
+import { buildGraphModel, graphFormatFor, renderGraph, toDot } from "../graph";
+import { GraphModel, GraphNode } from "../graph-model";
+import { mermaidText } from "../graph-mermaid";
 
 /** Builds plans the way the engine records them: URNs from the parent chain, stack first. */
 class PlanBuilder {

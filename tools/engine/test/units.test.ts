@@ -3,10 +3,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { providerLookup } from "../../tools/engine/analyzer";
-import { EngineError } from "../../tools/engine/errors";
-import { mockCall, mockNewResource } from "../../tools/engine/mock-outputs";
-import { loadPolicyConfigFile, PolicyMeta, reconcilePolicyConfig } from "../../tools/engine/policy-config";
+import { providerLookup } from "../analyzer";
+import { EngineError } from "../errors";
+import { mockCall, mockNewResource } from "../mock-outputs";
+import { loadPolicyConfigFile, PolicyMeta, reconcilePolicyConfig } from "../policy-config";
 
 const policies: PolicyMeta[] = [
     {

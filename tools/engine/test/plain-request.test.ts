@@ -1,7 +1,7 @@
 /** The pack host's plain requests answer every getter @pulumi/policy calls exactly as the protobuf messages do. */
 import { expect } from "chai";
-import { AnalyzeItem, analyzeRequest, stackRequest } from "../../tools/engine/analyzer-proto";
-import { plainAnalyzeRequest, plainStackRequest } from "../../tools/engine/child/plain-request";
+import { AnalyzeItem, analyzeRequest, stackRequest } from "../analyzer-proto";
+import { plainAnalyzeRequest, plainStackRequest } from "../child/plain-request";
 
 const m = {
     analyzerPb: require("@pulumi/pulumi/proto/analyzer_pb"),

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import * as path from "path";
-import { runPlan } from "../../tools/engine/plan";
+import { runPlan } from "../plan";
 
 describe("engine mocks for awsx components", function () {
     this.timeout(120_000);
 
     it("runs a program that builds on an awsx.ec2.Vpc's outputs", async () => {
-        const run = await runPlan({ programDir: path.join(__dirname, "..", "fixtures", "programs", "awsx-vpc"), stack: "dev" });
+        const run = await runPlan({ programDir: path.join(__dirname, "fixtures", "programs", "awsx-vpc"), stack: "dev" });
         const byType = (t: string) => run.plan.resources.filter((r) => r.type === t);
         expect(byType("awsx:ec2:Vpc")).to.have.length(1);
         const vpcId = String(run.plan.outputs.vpcId);

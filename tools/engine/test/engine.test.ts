@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { policies } from "../fixtures/packs/lake-fixture/policies";
+import { policies } from "./fixtures/packs/lake-fixture/policies";
 import { CliRun, pack, pool, program, runCli } from "./helpers";
 
 type Verdict = { policy: string; level: string; message: string; urn: string | null };
@@ -38,7 +38,7 @@ const sortVerdicts = (list: Verdict[]) => [...list].sort((a, b) => `${a.policy}$
 
 const LAKE = pack("lake-fixture");
 const EMPTY_CONFIG = pack("config/empty.json");
-/** Explicit empty config, so the repo's policies/config/dev.json does not leak into fixture runs. */
+/** Explicit empty config, so fixture runs never depend on a host's default policy config. */
 const checkArgs = (name: string, ...extra: string[]) => [
     "check",
     "--program",

@@ -19,7 +19,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 
 export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
     // Dataset files are validated before anything is registered: a bad file registers no resource.
-    const { datasets, connections } = loadStackDatasets({ root: opts.root ?? REPO_ROOT, stack: config.stack, accountId: config.accountId });
+    const { datasets, connections } = loadStackDatasets({ root: opts.root ?? REPO_ROOT, stack: config.stack, accountId: config.accountId, region: config.region });
     // Validation guarantees allowDataDestroy is false in prod; the context refuses protected + force-destroyable.
     const context = createLakeContext({
         prefix: config.namePrefix,

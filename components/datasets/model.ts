@@ -21,8 +21,10 @@ export interface Column {
     comment?: string;
 }
 
+export const PROJECTION_UNITS = ["YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS", "MINUTES", "SECONDS"] as const;
+
 export type Projection =
-    | { type: "date"; range: string; format: string; interval?: number; unit?: "YEARS" | "MONTHS" | "WEEKS" | "DAYS" | "HOURS" | "MINUTES" | "SECONDS" }
+    | { type: "date"; range: string; format: string; interval?: number; unit?: (typeof PROJECTION_UNITS)[number] }
     | { type: "integer"; range: string; interval?: number; digits?: number }
     | { type: "enum"; values: string[] }
     | { type: "injected" };
@@ -42,15 +44,49 @@ export interface Consumer {
     columns?: string[];
 }
 
+/** What a Firehose stream reads. Whoever writes into it (PUT records, or writes to the Kinesis stream) is in `producers`. */
+export type FirehoseInput =
+    /** Producers call Firehose PutRecord/PutRecordBatch directly. */
+    | { type: "direct-put" }
+    /** A Kinesis data stream the platform creates for the dataset; producers write to it, Firehose reads it. */
+    | { type: "kinesis"; create: true }
+    /** An existing Kinesis data stream (same partition as the stack), read by Firehose. */
+    | { type: "kinesis"; arn: string };
+
+/** Firehose buffering hints: a delivery happens when either is reached. */
+export interface FirehoseBuffering {
+    sizeMiB: number;
+    intervalSeconds: number;
+}
+
+/** Formats Firehose converts records to (record format conversion, JSON in, columnar out); others are delivered as sent. */
+export const FIREHOSE_CONVERTED_FORMATS: readonly DatasetFormat[] = ["parquet", "orc"];
+
+/**
+ * AWS's limits and defaults for Firehose buffering hints (Firehose API reference, BufferingHints: SizeInMBs 1-128,
+ * IntervalInSeconds 0-900). With record format conversion AWS refuses a size under 64 MiB ("BufferingHints.SizeInMBs
+ * must be at least 64 when data format conversion is enabled"); converted data defaults to the largest buffer
+ * (fewer, bigger columnar files), the rest to AWS's own defaults.
+ */
+export const FIREHOSE_BUFFERING = {
+    sizeMiB: { min: 1, max: 128, minConverted: 64 },
+    intervalSeconds: { min: 0, max: 900 },
+    defaults: { converted: { sizeMiB: 128, intervalSeconds: 300 }, delivered: { sizeMiB: 5, intervalSeconds: 300 } },
+} as const;
+
 export type DatasetSource =
     /** Files land in S3 and a crawler keeps the schema/partitions up to date. */
     | { type: "s3"; crawl: boolean }
     /** Pulled from a relational source through a Glue JDBC connection (declared per stack). */
     | { type: "jdbc"; connection: string; path: string }
-    /** Delivered by a Firehose stream (the ingestion component, next milestone). */
-    | { type: "firehose" }
-    /** Written by a Glue ETL job (the ETL component, next milestone). */
-    | { type: "job"; job: string };
+    /** Delivered by a Firehose stream (the ingestion component, next milestone). Defaults filled in. */
+    | { type: "firehose"; input: FirehoseInput; buffering: FirehoseBuffering }
+    /**
+     * Written by a Glue ETL job (the ETL component, next milestone). `inputs`: the datasets of the stack the job
+     * reads (validated: existing, not itself, not a later layer, no cycle; see lineage.ts). Undefined while the file
+     * doesn't declare them yet (they will become required); `[]` is a job that reads no dataset of the lake.
+     */
+    | { type: "job"; job: string; inputs?: string[] };
 
 export interface Dataset {
     /** Path of the YAML file it came from, relative to the repo root (for error messages). */

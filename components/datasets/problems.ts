@@ -2,7 +2,6 @@
  * Problems found while loading dataset files, each tied to a file, a line and a field, and the error that
  * carries all of them at once.
  */
-import { Document, LineCounter, isMap, isPair, isScalar, isSeq, Node } from "yaml";
 
 export interface DatasetProblem {
     /** Path relative to the repo root. */
@@ -48,44 +47,39 @@ export function fieldName(path: FieldPath): string {
     return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
-/** A parsed YAML file that can point at the line of any field path. */
-export class SourceFile {
-    constructor(
-        readonly file: string,
-        readonly doc: Document.Parsed,
-        readonly lines: LineCounter,
-    ) {}
-
-    /**
-     * Line/column of the value at `path` (of its key when `atKey`), or of the deepest existing ancestor when the
-     * field is missing (a missing required field is reported at the map that lacks it).
-     */
-    position(path: FieldPath, atKey = false): { line: number; column: number } {
-        let node: unknown = this.doc.contents;
-        let offset = rangeStart(node) ?? 0;
-        for (const seg of path) {
-            if (isMap(node)) {
-                const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-                if (!pair) break;
-                const keyStart = rangeStart(pair.key);
-                node = pair.value;
-                // A block map/list starts on the next line: its key's line is the one to point at.
-                const useKey = (atKey && seg === path[path.length - 1]) || ((isMap(node) || isSeq(node)) && !node.flow);
-                offset = (useKey ? keyStart : rangeStart(node) ?? keyStart) ?? offset;
-            } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
-                node = node.items[seg];
-                offset = rangeStart(node) ?? offset;
-            } else break;
-        }
-        const pos = this.lines.linePos(offset);
-        return { line: pos.line, column: pos.col };
-    }
-
-    problem(path: FieldPath, message: string, value?: unknown, atKey = false): DatasetProblem {
-        return { file: this.file, ...this.position(path, atKey), field: fieldName(path), value, message };
-    }
+/** By file, then line, then column: the order a reader fixes them in. */
+export function sortProblems(problems: DatasetProblem[]): DatasetProblem[] {
+    const key = (p: DatasetProblem) => `${p.file}\u0000${String(p.line).padStart(8, "0")}\u0000${String(p.column).padStart(8, "0")}`;
+    return [...problems].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-function rangeStart(node: unknown): number | undefined {
-    return node && typeof node === "object" && "range" in node ? (node as Node).range?.[0] : undefined;
+/** Closest known name within edit distance 3 (or a case/underscore variant). */
+export function suggest(word: string, known: readonly string[]): string | undefined {
+    const squash = (s: string) => s.toLowerCase().replace(/[_-]/g, "");
+    const exact = known.find((k) => squash(k) === squash(word));
+    if (exact) return exact;
+    let best: string | undefined;
+    let bestD = 4;
+    for (const k of known) {
+        const d = editDistance(word.toLowerCase(), k.toLowerCase());
+        if (d < bestD) [best, bestD] = [k, d];
+    }
+    return best;
+}
+
+/** `; did you mean 'x'?` when there is a close name, else "". */
+export function didYouMean(word: string, known: readonly string[]): string {
+    const hint = suggest(word, known);
+    return hint ? `; did you mean '${hint}'?` : "";
+}
+
+function editDistance(a: string, b: string): number {
+    if (Math.abs(a.length - b.length) > 3) return 99;
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = cur;
+    }
+    return prev[b.length]!;
 }

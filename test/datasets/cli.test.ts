@@ -108,6 +108,47 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
         expect(run(["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "a@b.co", "--description", "duplicate file", "--column", "a:int"], root).stderr).to.match(/already exists/);
     });
 
+    it("new: a job source with its inputs", () => {
+        const root = tmp();
+        const r = run(["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "mobility-data@acme.example", "--description", "Trips and revenue per taxi zone and day",
+            "--column", "zone_id:int", "--partition", "trip_date:string", "--date-projection", "trip_date", "--source", "job:mobility_silver_to_gold:taxi_trips", "--dry-run"], root);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.include("source:\n  type: job\n  job: mobility_silver_to_gold\n  inputs:\n    - taxi_trips\n");
+        const bad = run(["new", "--name", "zone_daily", "--domain", "mobility", "--layer", "gold", "--owner", "mobility-data@acme.example", "--description", "Trips and revenue per taxi zone and day",
+            "--column", "zone_id:int", "--partition", "trip_date:string", "--date-projection", "trip_date", "--source", "job:mobility_silver_to_gold:taxi_trip"], root);
+        expect(bad.code).to.equal(1);
+        expect(bad.stderr).to.match(/zone_daily.yaml:\d+:\d+ source.inputs\[0\]: no dataset 'taxi_trip' in stack 'dev'; did you mean 'taxi_trips'\? \("taxi_trip"\)/);
+    });
+
+    it("validate: warns (exit 0) about a job that doesn't declare its inputs yet", () => {
+        const root = tmp();
+        const file = path.join(root, "stacks/datasets/mobility/taxi_trips.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("  inputs: [raw_taxi_trips]\n", ""));
+        const r = run(["validate"], root);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.equal("warning: stacks/datasets/mobility/taxi_trips.yaml source.inputs: job dataset 'taxi_trips' doesn't say which datasets it reads; add inputs: [...] (it will become required, see docs/datasets.md#24-sources)\n");
+    });
+
+    it("describe: what the dataset's job reads and which datasets read it", () => {
+        const r = run(["describe", "taxi_trips", "--stack", "dev"]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stdout).to.include("source:         Glue job mobility_bronze_to_silver, reads raw_taxi_trips\n");
+        expect(run(["describe", "raw_taxi_trips"]).stdout).to.include("read by:        taxi_trips\n");
+    });
+
+    it("schema: the committed schemas match the declaration; a stale one is reported, then rewritten", () => {
+        expect(run(["schema", "--check"])).to.deep.include({ code: 0, stdout: "OK the published schemas match their declaration\n" });
+        const root = tmp();
+        const file = path.join(root, "stacks/schema/dataset.schema.json");
+        const text = fs.readFileSync(file, "utf8");
+        fs.writeFileSync(file, text.replace('"title": "Lake dataset"', '"title": "edited by hand"'));
+        const stale = run(["schema", "--check"], root);
+        expect(stale.code).to.equal(1);
+        expect(stale.stderr).to.equal("stacks/schema/dataset.schema.json: differs from components/datasets/shape.ts; run npm run dataset -- schema\n");
+        expect(run(["schema"], root)).to.deep.include({ code: 0, stdout: "wrote stacks/schema/dataset.schema.json\n" });
+        expect(fs.readFileSync(file, "utf8")).to.equal(text);
+    });
+
     it("new: refuses flags that make an invalid file, and writes nothing", () => {
         const root = tmp();
         const r = run(["new", "--name", "zones", "--domain", "mobility", "--layer", "silver", "--format", "csv", "--owner", "a@acme.example", "--description", "Taxi zones lookup", "--column", "zone_id:int"], root);

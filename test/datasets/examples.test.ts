@@ -13,7 +13,7 @@ const ROOT = path.join(__dirname, "../..");
 const loaded: Record<string, { datasets: Dataset[]; connections: JdbcConnection[]; accountId: string }> = {};
 for (const stack of ["dev", "prod"]) {
     const { accountId } = stackConfig(ROOT, stack);
-    loaded[stack] = { ...loadStackDatasets({ root: ROOT, stack, accountId }), accountId };
+    loaded[stack] = { ...loadStackDatasets({ root: ROOT, stack, accountId, region: stackConfig(ROOT, stack).region }), accountId };
 }
 const byName = (stack: string, name: string) => loaded[stack]!.datasets.find((d) => d.name === name)!;
 
@@ -58,6 +58,13 @@ describe("datasets: the stacks' example files", () => {
         expect(byName("prod", "tenant_accounts").source).to.deep.equal({ type: "jdbc", connection: "saas_postgres", path: "saas/public/accounts" });
     });
 
+    it("declare what their jobs read, and what their stream delivers", () => {
+        expect(byName("prod", "taxi_trips").source).to.deep.equal({ type: "job", job: "mobility_bronze_to_silver", inputs: ["raw_taxi_trips"] });
+        expect(byName("prod", "ticket_sales").source).to.deep.equal({ type: "job", job: "sales_silver_to_gold", inputs: ["venue"] });
+        expect(byName("prod", "venue").source).to.deep.equal({ type: "job", job: "sales_bronze_to_silver", inputs: [] });
+        expect(byName("prod", "subscription_events").source).to.deep.equal({ type: "firehose", input: { type: "direct-put" }, buffering: { sizeMiB: 5, intervalSeconds: 300 } });
+    });
+
     it("include a raw CSV table with a scheduled crawler", () => {
         const d = byName("prod", "raw_taxi_trips");
         expect([d.layer, d.format, d.source, d.crawlSchedule]).to.deep.equal(["bronze", "csv", { type: "s3", crawl: true }, "cron(30 5 * * ? *)"]);
@@ -84,6 +91,8 @@ describe("datasets: the published JSON Schemas", () => {
     it("accept every example file as an editor would see it, referenced from its first line", () => {
         const ajv = new Ajv({ allErrors: true, strictTypes: false });
         addFormats(ajv, ["date", "email"]);
+        // Message keywords VS Code's YAML/JSON language services show; ajv must be told they only annotate.
+        ajv.addVocabulary(["errorMessage", "patternErrorMessage"]);
         const validate = ajv.compile(schema);
         for (const file of findDatasetFiles(ROOT)) {
             const text = fs.readFileSync(path.join(ROOT, file), "utf8");

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { DatasetError, HiveTypeError, isReserved, parseHiveType } from "../../components/datasets";
+import { DatasetError, datasetLineage, formatProblem, HiveTypeError, isReserved, parseHiveType } from "../../components/datasets";
 import { fileFor, loadTexts, validDataset } from "./helpers";
 
 const FILE = "stacks/datasets/mobility/trips.yaml";
@@ -79,6 +79,12 @@ describe("datasets: loader fuzzing (fast-check)", () => {
             (d, v) => (d.overrides = { dev: v }),
             (d, v) => (d.overrides = { prod: { consumers: [{ principal: v }] } }),
             (d, v) => { d.source = { type: "s3", crawl: true }; d.crawlSchedule = v; },
+            (d, v) => (d.source = { type: "firehose", input: v }),
+            (d, v) => (d.source = { type: "firehose", input: { kinesis: v } }),
+            (d, v) => (d.source = { type: "firehose", buffering: v }),
+            (d, v) => (d.source = { type: "firehose", buffering: { sizeMiB: v } }),
+            (d, v) => (d.source = { type: "job", job: "x", inputs: v }),
+            (d, v) => (d.source = { type: v, job: "x", inputs: ["trips"], crawl: v }),
         ];
         fc.assert(
             fc.property(fc.array(fc.tuple(fc.nat(paths.length - 1), anyValue), { minLength: 1, maxLength: 4 }), (edits) => {
@@ -93,6 +99,29 @@ describe("datasets: loader fuzzing (fast-check)", () => {
                 outcome(stringify(ds));
             }),
             runs(400),
+        );
+    });
+
+    it("never crashes on any graph of job inputs, and orders every valid one inputs first", () => {
+        const pool = ["a", "b", "c", "d", "e"];
+        const dataset = fc.record({ name: fc.constantFrom(...pool), layer: fc.constantFrom("bronze", "silver", "gold"), inputs: fc.option(fc.uniqueArray(fc.constantFrom(...pool, "zz"), { maxLength: 3 }), { nil: undefined }) });
+        fc.assert(
+            fc.property(fc.uniqueArray(dataset, { minLength: 1, maxLength: 5, selector: (d) => d.name }), (specs) => {
+                const files = specs.map((g) => {
+                    const ds: Record<string, unknown> = { ...validDataset(), name: g.name, layer: g.layer, source: { type: "job", job: `${g.name}_job`, ...(g.inputs ? { inputs: g.inputs } : {}) } };
+                    return { file: fileFor(ds), text: stringify(ds) };
+                });
+                try {
+                    const { datasets } = loadTexts(files);
+                    const { order, cycles } = datasetLineage(datasets);
+                    expect(cycles).to.deep.equal([]);
+                    for (const d of datasets) for (const i of d.source.type === "job" ? (d.source.inputs ?? []) : []) expect(order.indexOf(i)).to.be.lessThan(order.indexOf(d.name));
+                } catch (e) {
+                    if (!(e instanceof DatasetError)) throw e;
+                    for (const p of e.problems) expect(p.line, formatProblem(p)).to.be.greaterThan(0);
+                }
+            }),
+            runs(200),
         );
     });
 

@@ -1,7 +1,7 @@
 /** Shared fixtures for the dataset tests: a passing dataset to flip one field of, and loaders over text. */
 import { expect } from "chai";
 import { stringify } from "yaml";
-import { DatasetError, DatasetProblem, LoadedDatasets, loadDatasetSources, SourceText } from "../../components/datasets";
+import { DatasetError, DatasetProblem, formatProblem, LoadedDatasets, loadDatasetSources, SourceText } from "../../components/datasets";
 
 export const ACCOUNT = "111111111111";
 export const DEV_CONNECTIONS: SourceText = {
@@ -51,19 +51,76 @@ export function validDataset(): Record<string, any> {
 export const fileFor = (ds: { domain?: unknown; name?: unknown }) => `stacks/datasets/${String(ds.domain)}/${String(ds.name)}.yaml`;
 export const toYaml = (o: unknown) => stringify(o, { lineWidth: 0 });
 
-export function loadTexts(datasets: SourceText[], opts: { stack?: string; connections?: SourceText[] } = {}): LoadedDatasets {
+export interface LoadOptions {
+    stack?: string;
+    connections?: SourceText[];
+    /** The stack's region; undefined as in the loader (partition aws, ARN partitions unchecked). */
+    region?: string;
+}
+
+export function loadTexts(datasets: SourceText[], opts: LoadOptions = {}): LoadedDatasets {
     return loadDatasetSources({
         stack: opts.stack ?? "dev",
         accountId: ACCOUNT,
+        ...(opts.region ? { region: opts.region } : {}),
         datasets,
         connections: opts.connections ?? [DEV_CONNECTIONS],
         knownStacks: ["dev", "prod"],
     });
 }
 
-export function loadObjects(objs: Record<string, any>[], opts: { stack?: string } = {}): LoadedDatasets {
+export function loadObjects(objs: Record<string, any>[], opts: LoadOptions = {}): LoadedDatasets {
     return loadTexts(objs.map((o) => ({ file: fileFor(o), text: toYaml(o) })), opts);
 }
+
+/**
+ * A small valid lake of three datasets: raw landing files (bronze, crawled), a silver table refined from them by a
+ * job, and a gold aggregate of the silver one. Tests deep-copy it and change one thing.
+ */
+export function validLake(): Record<string, any>[] {
+    const raw: Record<string, any> = {
+        ...validDataset(),
+        name: "raw_trips",
+        layer: "bronze",
+        format: "json",
+        columns: [{ name: "trip_id", type: "string" }, { name: "fare", type: "string" }],
+        source: { type: "s3", crawl: true },
+    };
+    delete raw.projection;
+    const clean = { ...validDataset(), name: "trips_clean", layer: "silver", source: { type: "job", job: "trips_bronze_to_silver", inputs: ["raw_trips"] } };
+    const daily = {
+        ...validDataset(),
+        name: "trips_daily",
+        columns: [{ name: "trips", type: "bigint" }, { name: "revenue", type: "decimal(12,2)" }],
+        source: { type: "job", job: "trips_silver_to_gold", inputs: ["trips_clean"] },
+    };
+    return [raw, clean, daily];
+}
+
+/** A problem expected at a file, on the line with `line` (its `nth` occurrence), with field, message and value. */
+export interface Expected {
+    file: string;
+    field: string;
+    line: string | [string, number];
+    message: RegExp;
+    value?: unknown;
+}
+
+/** Asserts the problem is among `problems`, at its file, line and field, with the value; returns it. */
+export function expectProblem(problems: DatasetProblem[], texts: SourceText[], e: Expected): DatasetProblem {
+    const p = problems.find((x) => x.file === e.file && x.field === e.field && e.message.test(x.message));
+    expect(p, `no problem in ${e.file} on ${e.field} matching ${e.message}; got:\n${problems.map(formatProblem).join("\n")}`).to.not.equal(undefined);
+    const text = texts.find((t) => t.file === e.file)!.text;
+    const [needle, nth] = typeof e.line === "string" ? [e.line, 1] : e.line;
+    let line = 0;
+    for (let i = 0; i < nth; i++) line = lineOf(text, needle, line);
+    expect(p!.line, `line of ${formatProblem(p!)} in\n${text}`).to.equal(line);
+    expect(p!.column).to.be.greaterThan(0);
+    if ("value" in e) expect(p!.value).to.deep.equal(e.value);
+    return p!;
+}
+
+export const textsOf = (objs: Record<string, any>[]): SourceText[] => objs.map((o) => ({ file: fileFor(o), text: toYaml(o) }));
 
 /** The problems a load throws; fails the test when it doesn't throw a DatasetError. */
 export function problemsOf(load: () => unknown): DatasetProblem[] {

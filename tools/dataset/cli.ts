@@ -1,5 +1,5 @@
 /**
- * `npm run dataset -- <new|validate|list|describe>`: the data teams' entry point (see docs/datasets.md).
+ * `npm run dataset -- <new|validate|list|describe|schema>`: the data teams' entry point (see docs/datasets.md).
  * Exit codes: 0 ok, 1 invalid dataset files / config / usage, 2 unexpected failure.
  */
 import { Command, Option } from "commander";
@@ -7,14 +7,15 @@ import { DatasetError, formatProblem } from "../../components/datasets";
 import { ConfigError } from "../../infra/config";
 import { NameError } from "../../contract";
 import { EngineError } from "../engine/errors";
-import { CommandResult, describe, list, scaffold, UsageError, validate } from "./commands";
+import { CommandResult, describe, list, scaffold, UsageError, validate, writeSchemas } from "./commands";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function run(action: () => CommandResult): void {
     try {
-        const { code, out } = action();
+        const { code, out, err } = action();
         process.stdout.write(out);
+        if (err) process.stderr.write(err);
         process.exitCode = code;
     } catch (e) {
         if (e instanceof DatasetError) {
@@ -32,7 +33,7 @@ function run(action: () => CommandResult): void {
 }
 
 const program = new Command("dataset")
-    .description("Dataset files of the lake: scaffold, validate, list, describe")
+    .description("Dataset files of the lake: scaffold, validate, list, describe, publish the schemas")
     .option("--root <dir>", "repository root", process.cwd());
 const root = () => program.opts<{ root: string }>().root;
 
@@ -52,7 +53,7 @@ program
     .option("--producer <principal>", "role/<name> that writes (repeat)", collect, [])
     .option("--consumer <principal>", "role/<name> that reads (repeat)", collect, [])
     .option("--reason <text>", "why a silver/gold dataset is unpartitioned")
-    .option("--source <spec>", "s3 | s3:crawl | jdbc:<connection>:<path> | firehose | job:<name>")
+    .option("--source <spec>", "s3 | s3:crawl | jdbc:<connection>:<path> | firehose | job:<name>[:<input>,<input>...]")
     .option("--stack <stack>", "deploy only to this stack (repeat)", collect, [])
     .option("--dry-run", "print the file instead of writing it")
     .action((o) => run(() => scaffold(root(), o)));
@@ -74,5 +75,11 @@ program
     .description("columns, partitions, location, grants, DDL and named queries of one dataset")
     .option("--stack <stack>", "stack whose account and buckets to use (default: the first, alphabetically)")
     .action((name: string, o: { stack?: string }) => run(() => describe(root(), name, o.stack)));
+
+program
+    .command("schema")
+    .description("write stacks/schema/*.schema.json from their declaration (components/datasets/shape.ts)")
+    .option("--check", "write nothing; exit 1 when a committed schema differs from the declaration")
+    .action((o: { check?: boolean }) => run(() => writeSchemas(root(), o.check)));
 
 program.parse();

@@ -10,6 +10,7 @@ import {
     connectionsFile,
     DATASETS_DIR,
     Dataset,
+    datasetLineage,
     DatasetError,
     DatasetProblem,
     defaultLocation,
@@ -24,6 +25,7 @@ import {
     projectionParameters,
     renderDdl,
     findDatasetFiles,
+    publishedSchemas,
 } from "../../components/datasets";
 import { LakeConfig, parseLakeConfig } from "../../infra/config";
 import { Namer } from "../../contract";
@@ -32,6 +34,8 @@ import { loadProject } from "../engine/project";
 export interface CommandResult {
     code: number;
     out: string;
+    /** Printed on stderr (warnings that don't change the exit code). */
+    err?: string;
 }
 
 /** The stack's typed config (from Pulumi.yaml + Pulumi.<stack>.yaml), as the program would read it. */
@@ -55,27 +59,44 @@ interface StackLoad {
     connections: JdbcConnection[];
 }
 
-/** Load every requested stack; problems of all stacks are merged (a shared file's error is listed once). */
+/** What the loader needs of a stack's config: the account, and the region (it selects the ARN partition). */
+const target = (config: LakeConfig) => ({ accountId: config.accountId, region: config.region });
+
+/**
+ * Load every requested stack; problems of all stacks are merged: a shared file's problem that every stack has is
+ * listed once, as is; one only some stacks have (connections, overrides, inputs, `stacks:`) says which.
+ */
 function loadStacks(root: string, only?: string): StackLoad[] {
     const loads: StackLoad[] = [];
-    const problems: DatasetProblem[] = [];
-    for (const stack of stacksOf(root, only)) {
+    const stacks = stacksOf(root, only);
+    const found = new Map<string, { problem: DatasetProblem; stacks: string[] }>();
+    for (const stack of stacks) {
         const config = stackConfig(root, stack);
         try {
-            loads.push({ stack, config, ...loadStackDatasets({ root, stack, accountId: config.accountId }) });
+            loads.push({ stack, config, ...loadStackDatasets({ root, stack, ...target(config) }) });
         } catch (e) {
             if (!(e instanceof DatasetError)) throw e;
             for (const p of e.problems) {
-                const tagged = stacksOf(root).length > 1 && p.file.includes("/datasets/") && isStackSpecific(p) ? { ...p, message: `${p.message} [stack ${stack}]` } : p;
-                if (!problems.some((q) => formatProblem(q) === formatProblem(p) || formatProblem(q) === formatProblem(tagged))) problems.push(tagged);
+                const entry = found.get(formatProblem(p)) ?? { problem: p, stacks: [] };
+                entry.stacks.push(stack);
+                found.set(formatProblem(p), entry);
             }
         }
     }
-    if (problems.length) throw new DatasetError(problems);
+    if (found.size) {
+        const several = stacksOf(root).length > 1;
+        throw new DatasetError(
+            [...found.values()].map(({ problem: p, stacks: where }) => {
+                // With one stack requested there is nothing to compare with: the field says whether it depends on the stack.
+                const specific = stacks.length > 1 ? where.length < stacks.length : several && isStackSpecific(p);
+                return specific && p.file.includes("/datasets/") ? { ...p, message: `${p.message} [stack ${where.join(", ")}]` } : p;
+            }),
+        );
+    }
     return loads;
 }
 
-/** Problems that only arise for one stack (connections, overrides, duplicates) say which. */
+/** Problems that can arise for one stack only (connections, overrides, inputs, duplicates). */
 function isStackSpecific(p: DatasetProblem): boolean {
     return p.field.startsWith("overrides") || p.field.startsWith("source.") || p.message.includes("in stack");
 }
@@ -83,7 +104,11 @@ function isStackSpecific(p: DatasetProblem): boolean {
 export function validate(root: string, stack?: string): CommandResult {
     const loads = loadStacks(root, stack);
     const parts = loads.map((l) => `${l.stack}: ${l.datasets.length} dataset${l.datasets.length === 1 ? "" : "s"}, ${l.connections.length} connection${l.connections.length === 1 ? "" : "s"}`);
-    return { code: 0, out: `OK ${findDatasetFiles(root).length} dataset files valid (${parts.join("; ")})\n` };
+    // Not an error yet (files written before inputs existed stay valid), but lineage can't see these jobs.
+    const undeclared = new Map<string, string>();
+    for (const l of loads) for (const name of datasetLineage(l.datasets).undeclared) undeclared.set(name, l.datasets.find((d) => d.name === name)!.file);
+    const warnings = [...undeclared].map(([name, file]) => `warning: ${file} source.inputs: job dataset '${name}' doesn't say which datasets it reads; add inputs: [...] (it will become required, see docs/datasets.md#24-sources)\n`);
+    return { code: 0, out: `OK ${findDatasetFiles(root).length} dataset files valid (${parts.join("; ")})\n`, ...(warnings.length ? { err: warnings.join("") } : {}) };
 }
 
 export function list(root: string, stack?: string): CommandResult {
@@ -118,7 +143,10 @@ export function describe(root: string, name: string, stack?: string): CommandRes
     out.push(`${database}.${ds.name}  (stack ${chosen}, ${ds.file})`, `  ${ds.description}`, "");
     out.push(`owner:          ${ds.owner}`, `registered on:  ${ds.registeredOn}`, `layer/format:   ${ds.layer} / ${ds.format}`, `classification: ${ds.classification}`);
     out.push(`location:       ${location}`, `retention:      ${ds.retentionDays ? `${ds.retentionDays} days` : "the layer's lifecycle (stack config)"}`);
-    out.push(`source:         ${describeSource(ds)}${ds.crawlSchedule ? `, crawler ${ds.crawlSchedule}` : ""}`, "");
+    out.push(`source:         ${describeSource(ds)}${ds.crawlSchedule ? `, crawler ${ds.crawlSchedule}` : ""}`);
+    const lineage = datasetLineage(l!.datasets);
+    const readBy = [...new Set(lineage.edges.filter((e) => e.from.type === "dataset" && e.from.name === ds.name).map((e) => e.to))];
+    out.push(`read by:        ${readBy.length ? readBy.join(", ") : "no dataset of this stack"}`, "");
     out.push("columns:", ...ds.columns.map((c) => `  ${c.name.padEnd(24)} ${c.type}${c.comment ? `  -- ${c.comment}` : ""}`));
     out.push("partitions:", ...(ds.partitionKeys.length ? ds.partitionKeys.map((c) => `  ${c.name.padEnd(24)} ${c.type}`) : [`  none: ${ds.unpartitionedReason ?? "(bronze)"}`]));
     const projection = projectionParameters(ds, location);
@@ -138,10 +166,13 @@ function describeSource(ds: Dataset): string {
             return ds.source.crawl ? "files in S3, Glue crawler" : "files in S3";
         case "jdbc":
             return `JDBC connection ${ds.source.connection}, path ${ds.source.path}`;
-        case "firehose":
-            return "Firehose delivery stream";
+        case "firehose": {
+            const { input, buffering } = ds.source;
+            const from = input.type === "direct-put" ? "direct PUT" : "arn" in input ? `Kinesis stream ${input.arn}` : "a Kinesis stream the platform creates";
+            return `Firehose delivery stream from ${from}, buffering ${buffering.sizeMiB} MiB / ${buffering.intervalSeconds} s`;
+        }
         case "job":
-            return `Glue job ${ds.source.job}`;
+            return `Glue job ${ds.source.job}, reads ${ds.source.inputs ? ds.source.inputs.join(", ") || "no dataset of the lake" : "(inputs not declared)"}`;
     }
 }
 
@@ -189,9 +220,9 @@ function parseSource(spec: string | undefined): Record<string, unknown> | undefi
         case "firehose":
             return { type };
         case "job":
-            return { type, job: a };
+            return { type, job: a, ...(b !== undefined ? { inputs: b.split(",").filter((x) => x) } : {}) };
         default:
-            throw new UsageError(`--source '${spec}': use s3, s3:crawl, jdbc:<connection>:<path>, firehose or job:<job name>`);
+            throw new UsageError(`--source '${spec}': use s3, s3:crawl, jdbc:<connection>:<path>, firehose or job:<job name>[:<input>,<input>...]`);
     }
 }
 
@@ -235,7 +266,7 @@ export function scaffold(root: string, o: NewOptions, today = new Date().toISOSt
         try {
             loadDatasetSources({
                 stack,
-                accountId: config.accountId,
+                ...target(config),
                 datasets: [...existing, { file, text }],
                 connections: fs.existsSync(path.join(root, conn)) ? [{ file: conn, text: fs.readFileSync(path.join(root, conn), "utf8") }] : [],
                 knownStacks: stacksOf(root),
@@ -250,4 +281,23 @@ export function scaffold(root: string, o: NewOptions, today = new Date().toISOSt
     fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
     return { code: 0, out: `created ${file}: edit the descriptions and column comments, then run npm run dataset -- validate\n` };
+}
+
+/**
+ * `schema`: write the published JSON Schemas from their declaration (components/datasets/shape.ts); `--check`
+ * writes nothing and exits 1 when a committed file differs from what the declaration generates.
+ */
+export function writeSchemas(root: string, check = false): CommandResult {
+    const stale: string[] = [];
+    for (const { file, text } of publishedSchemas()) {
+        const abs = path.join(root, file);
+        if ((fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined) === text) continue;
+        stale.push(file);
+        if (!check) {
+            fs.mkdirSync(path.dirname(abs), { recursive: true });
+            fs.writeFileSync(abs, text);
+        }
+    }
+    if (check) return stale.length ? { code: 1, out: "", err: `${stale.map((f) => `${f}: differs from components/datasets/shape.ts; run npm run dataset -- schema`).join("\n")}\n` } : { code: 0, out: "OK the published schemas match their declaration\n" };
+    return { code: 0, out: stale.length ? stale.map((f) => `wrote ${f}\n`).join("") : "the published schemas are up to date\n" };
 }

@@ -1,0 +1,192 @@
+/**
+ * YAML text -> a plain value plus positions: syntax errors, duplicate keys, non-scalar keys and YAML's classic
+ * flow-mapping trap become problems with their line; every later check points at lines through `SourceFile`.
+ */
+import { Document, LineCounter, isMap, isPair, isScalar, isSeq, Node, parseDocument, Scalar, visit, YAMLMap } from "yaml";
+import { DatasetProblem, FieldPath, fieldName } from "./problems";
+
+export interface SourceText {
+    /** Path relative to the repo root (used in messages and for the file-name check). */
+    file: string;
+    text: string;
+}
+
+/** A parsed YAML file that can point at the line of any field path. */
+export class SourceFile {
+    constructor(
+        readonly file: string,
+        readonly doc: Document.Parsed,
+        readonly lines: LineCounter,
+    ) {}
+
+    /**
+     * Line/column of the value at `path` (of its key when `atKey`), or of the deepest existing ancestor when the
+     * field is missing (a missing required field is reported at the map that lacks it).
+     */
+    position(path: FieldPath, atKey = false): { line: number; column: number } {
+        let node: unknown = this.doc.contents;
+        let offset = rangeStart(node) ?? 0;
+        for (const seg of path) {
+            if (isMap(node)) {
+                const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+                if (!pair) break;
+                const keyStart = rangeStart(pair.key);
+                node = pair.value;
+                // A block map/list starts on the next line: its key's line is the one to point at.
+                const useKey = (atKey && seg === path[path.length - 1]) || ((isMap(node) || isSeq(node)) && !node.flow);
+                offset = (useKey ? keyStart : rangeStart(node) ?? keyStart) ?? offset;
+            } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
+                node = node.items[seg];
+                offset = rangeStart(node) ?? offset;
+            } else break;
+        }
+        const pos = this.lines.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    }
+
+    problem(path: FieldPath, message: string, value?: unknown, atKey = false): DatasetProblem {
+        return { file: this.file, ...this.position(path, atKey), field: fieldName(path), value, message };
+    }
+}
+
+export interface ParsedSource {
+    src: SourceFile;
+    raw: Record<string, unknown>;
+}
+
+/** Parse YAML with positions; problems go to `problems`, and undefined means nothing else can be checked. */
+export function parseSource(text: SourceText, problems: DatasetProblem[]): ParsedSource | undefined {
+    const lines = new LineCounter();
+    const doc = parseDocument(text.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length) {
+        for (const e of doc.errors) {
+            const pos = lines.linePos(e.pos[0]);
+            problems.push({ file: text.file, line: pos.line, column: pos.col, field: "", value: undefined, message: `YAML syntax: ${e.message.split("\n")[0]}` });
+        }
+        return undefined;
+    }
+    const src = new SourceFile(text.file, doc, lines);
+    let complexKey: number | undefined;
+    visit(doc, {
+        Pair(_, pair) {
+            if (pair.key !== null && !isScalar(pair.key)) {
+                complexKey = (pair.key as { range?: [number] }).range?.[0] ?? 0;
+                return visit.BREAK;
+            }
+            return undefined;
+        },
+    });
+    if (complexKey !== undefined) {
+        const pos = lines.linePos(complexKey);
+        problems.push({ file: text.file, line: pos.line, column: pos.col, field: "", value: undefined, message: "a mapping key must be a plain name, not a list or mapping" });
+        return undefined;
+    }
+    let raw: unknown;
+    try {
+        raw = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+        problems.push(src.problem([], `YAML could not be read: ${(e as Error).message}`));
+        return undefined;
+    }
+    if (!isObject(raw)) {
+        problems.push(src.problem([], "expected a mapping of fields (name: ..., domain: ...) at the top of the file", raw === null ? undefined : raw));
+        return undefined;
+    }
+    for (const split of commaSplits(doc, text.text)) {
+        const what = split.path[split.path.length - 1] === "type" ? "type" : "value";
+        problems.push(
+            src.problem(
+                split.path,
+                `YAML splits a flow mapping ({ ... }) at every comma, so this reads as ${JSON.stringify(split.read)} followed by ${split.keys.map((k) => `a field '${k}'`).join(" and ")}; quote the ${what}: ${split.path[split.path.length - 1]}: ${JSON.stringify(split.written)}`,
+                split.written,
+            ),
+        );
+        // Put the value back together so the rest of the file is checked as meant, without "unknown field '2)'".
+        const parent = valueAt(raw, split.path.slice(0, -1));
+        if (isObject(parent)) {
+            parent[String(split.path[split.path.length - 1])] = split.written;
+            for (const k of split.keys) delete parent[k];
+        }
+    }
+    return { src, raw };
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function valueAt(raw: unknown, at: FieldPath): unknown {
+    let cur = raw;
+    for (const seg of at) {
+        if (Array.isArray(cur) && typeof seg === "number") cur = cur[seg];
+        else if (isObject(cur) && Object.prototype.hasOwnProperty.call(cur, seg)) cur = cur[seg as string];
+        else return undefined;
+    }
+    return cur;
+}
+
+interface CommaSplit {
+    path: FieldPath;
+    /** What YAML read as the value, e.g. `decimal(8`. */
+    read: string;
+    /** The keys without values the rest became, e.g. `2)`. */
+    keys: string[];
+    /** The text as written, e.g. `decimal(8,2)`. */
+    written: string;
+}
+
+/**
+ * `{ name: fare, type: decimal(8,2) }`: in a flow mapping a comma ends the plain value, so YAML reads
+ * `type: decimal(8` and a key `2)` without a value. Found as a plain value with unclosed `(` or `<` followed by
+ * value-less plain keys that close it.
+ */
+function commaSplits(doc: Document.Parsed, text: string): CommaSplit[] {
+    const out: CommaSplit[] = [];
+    const walk = (node: unknown, path: FieldPath) => {
+        if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+        else if (isMap(node)) {
+            if (node.flow) out.push(...splitsIn(node, path, text));
+            for (const pair of node.items) if (isScalar(pair.key)) walk(pair.value, [...path, String(pair.key.value)]);
+        }
+    };
+    walk(doc.contents, []);
+    return out;
+}
+
+function splitsIn(map: YAMLMap, path: FieldPath, text: string): CommaSplit[] {
+    const out: CommaSplit[] = [];
+    const items = map.items;
+    for (let i = 0; i < items.length; i++) {
+        const { key, value } = items[i]!;
+        if (!isScalar(key) || !isPlainString(value) || unclosed(value.value) <= 0) continue;
+        let open = unclosed(value.value);
+        const keys: string[] = [];
+        let end = value.range[1];
+        for (let j = i + 1; j < items.length && open > 0; j++) {
+            const next = items[j]!;
+            if (next.value !== null || !isPlainString(next.key)) break;
+            keys.push(next.key.value);
+            open += unclosed(next.key.value);
+            end = next.key.range[1];
+        }
+        if (!keys.length || open !== 0) continue;
+        out.push({ path: [...path, String(key.value)], read: value.value, keys, written: text.slice(value.range[0], end) });
+        i += keys.length;
+    }
+    return out;
+}
+
+function isPlainString(node: unknown): node is Scalar<string> & { range: [number, number, number] } {
+    return isScalar(node) && node.type === "PLAIN" && typeof node.value === "string" && !!node.range;
+}
+
+/** Brackets a type opens and doesn't close: `decimal(8` is 1, `2)` is -1. */
+function unclosed(s: string): number {
+    let n = 0;
+    for (const ch of s) n += ch === "(" || ch === "<" ? 1 : ch === ")" || ch === ">" ? -1 : 0;
+    return n;
+}
+
+function rangeStart(node: unknown): number | undefined {
+    return node && typeof node === "object" && "range" in node ? (node as Node).range?.[0] : undefined;
+}

@@ -9,7 +9,7 @@
  *
  * ```ts
  * import * as pulumi from "@pulumi/pulumi";
- * import { createMocks } from "@acme-lake/offline-engine"; // or its file, tools/engine/mock-outputs
+ * // createMocks comes from the engine package (tools/engine/index.ts) or its file tools/engine/mock-outputs.ts
  * pulumi.runtime.setMocks(createMocks({ region: "eu-west-1" }), "proj", "dev");
  * ```
  */

@@ -7,15 +7,30 @@ import * as path from "path";
 import { LakeAccess } from "../components/access";
 import { LakeCatalog } from "../components/catalog";
 import { JdbcConnections } from "../components/connections";
-import { loadStackDatasets } from "../components/datasets";
+import { Dataset, defaultLocation, loadStackDatasets } from "../components/datasets";
 import { AthenaWorkgroup } from "../components/query";
 import { createLakeContext } from "../components/shared/context";
-import { LakeStorage } from "../components/storage";
+import { DatasetRetention, LakeStorage } from "../components/storage";
+import type { Layer } from "../contract";
 import type { LakeConfig } from "./config";
 import { createAwsProvider } from "./providers";
 
 /** The repository root: dataset files live under `<root>/stacks/`. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
+
+/** Each dataset with `retentionDays` inside its layer bucket: the prefix its lifecycle rule expires. */
+export function datasetRetention(datasets: readonly Dataset[], bucketOf: (layer: Layer) => string): Partial<Record<Layer, DatasetRetention[]>> {
+    const out: Partial<Record<Layer, DatasetRetention[]>> = {};
+    for (const ds of datasets) {
+        if (ds.retentionDays === undefined) continue;
+        const bucket = bucketOf(ds.layer);
+        const location = defaultLocation(ds, bucket);
+        // Validation refuses retentionDays on a location outside the dataset's layer bucket.
+        if (!location.startsWith(`s3://${bucket}/`)) continue;
+        (out[ds.layer] ??= []).push({ dataset: ds.name, prefix: location.slice(`s3://${bucket}/`.length), days: ds.retentionDays });
+    }
+    return out;
+}
 
 export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
     // Dataset files are validated before anything is registered: a bad file registers no resource.
@@ -42,6 +57,8 @@ export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
             queryResultsExpireDays: config.storage.queryResultsExpireDays,
             accessLogsExpireDays: config.storage.accessLogsExpireDays,
             kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
+            keyAdministrators: config.lakeFormation.admins,
+            datasetRetention: datasetRetention(datasets, (layer) => context.namer.bucket(layer)),
         },
         options,
     );
@@ -61,10 +78,12 @@ export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
     );
     const catalog = new LakeCatalog(
         "lake",
-        { context, kmsKeyArn: storage.kmsKeyArn, layerBuckets: storage.layers, datasets, connections: jdbc, access, workgroup },
+        { context, kmsKeyArn: storage.kmsKeyArn, keyUsers: storage, layerBuckets: storage.layers, datasets, connections: jdbc, access, workgroup },
         options,
     );
+    // Last: every capability has asked for its grants and its direct key use.
     access.commitGrants();
+    storage.commitKeyPolicy();
 
     return {
         kmsKeyArn: storage.kmsKeyArn,

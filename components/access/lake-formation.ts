@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAYERS } from "../../contract";
-import type { LakeContext } from "../shared/context";
+import { dataOptions, LakeContext } from "../shared/context";
 import { serviceTrust } from "../shared/iam";
 import { formerSibling, movedFrom } from "../shared/identity";
 import { parseS3Uri } from "../shared/principals";
@@ -16,10 +16,12 @@ import type { AccessImplementation, LakeAccessArgs } from "./types";
 export function createLakeFormationAccess(name: string, ctx: LakeContext, args: LakeAccessArgs, self: pulumi.ComponentResource): AccessImplementation {
     const formerCatalog = formerSibling(self, "lake:catalog:LakeCatalog");
     const child = { parent: self, ...movedFrom(formerCatalog) };
+    // Settings and registrations protect the data (no IAMAllowedPrincipals, vended access): protected like it.
+    const protectedChild = dataOptions(ctx, self, movedFrom(formerCatalog));
     const settings = new aws.lakeformation.DataLakeSettings(
         `${name}-lf-settings`,
         { catalogId: ctx.arn.accountId, admins: [...args.lakeFormation.admins], createDatabaseDefaultPermissions: [], createTableDefaultPermissions: [] },
-        child,
+        protectedChild,
     );
 
     // A dedicated role rather than the service-linked one: its policy names exactly the three buckets and the key
@@ -49,7 +51,7 @@ export function createLakeFormationAccess(name: string, ctx: LakeContext, args: 
             new aws.lakeformation.Resource(
                 `${name}-lf-location-${layer}`,
                 { arn: args.layerBuckets[layer].arn, roleArn: role.arn, useServiceLinkedRole: false, hybridAccessEnabled: false },
-                { ...child, dependsOn: [policy] },
+                { ...protectedChild, dependsOn: [policy] },
             ),
     );
     const grantDependsOn = [settings, ...registrations];

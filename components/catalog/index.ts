@@ -29,6 +29,8 @@ export interface LakeCatalogArgs {
     context: LakeContext;
     /** ARN of the lake's customer-managed KMS key: catalog, connection passwords, security configuration. */
     kmsKeyArn: pulumi.Input<string>;
+    /** The key's owner (LakeStorage): the crawler role is granted direct use for client-side encryption (CSE-KMS). */
+    keyUsers: { grantKeyUse(roleArn: pulumi.Input<string>): void };
     /** The bronze, silver and gold buckets. A dataset without `location` lives at `s3://<its layer's bucket>/<domain>/<name>/`. */
     layerBuckets: Record<Layer, BucketRef>;
     /** Validated datasets of this stack (from `loadStackDatasets`). */
@@ -103,7 +105,8 @@ export function createLakeCatalog(name: string, ctx: LakeContext, args: LakeCata
                 connectionPasswordEncryption: { awsKmsKeyId: args.kmsKeyArn, returnConnectionPasswordEncrypted: true },
             },
         },
-        { parent: self },
+        // What protects the data is protected like the data (prod: protect + retainOnDelete).
+        dataOptions(ctx, self),
     );
     const security = new aws.glue.SecurityConfiguration(
         `${name}-security`,
@@ -115,7 +118,7 @@ export function createLakeCatalog(name: string, ctx: LakeContext, args: LakeCata
                 jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: args.kmsKeyArn },
             },
         },
-        { parent: self },
+        dataOptions(ctx, self),
     );
 
     // Databases per (layer, domain) present in the datasets, in a stable order; after the access settings, so
@@ -204,6 +207,7 @@ function createCrawlerRole(
         },
         { parent: self },
     );
+    args.keyUsers.grantKeyUse(role.arn);
     const s3Crawled = crawled.filter((d) => d.source.type !== "jdbc");
     const jdbc = crawled.filter((d) => d.source.type === "jdbc");
     const connections = uniq(jdbc.map((d) => (d.source as { connection: string }).connection)).map((c) => args.connections.get(c));

@@ -14,36 +14,52 @@ export function lakeKeyServices(region: string): string[] {
 
 const CRYPTO_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
+/**
+ * What the named key administrators may do: manage the key's life, policy, rotation, tags and aliases. Spelled out
+ * instead of `kms:Create*`/`kms:Put*`: `kms:CreateGrant` would let an administrator grant anyone Decrypt, so grants
+ * are only possible for AWS resources (see GrantsForLakeServiceResources). PutKeyPolicy stays: KMS refuses a policy
+ * that locks out the principal setting it (the lockout safety check), so the deployer must be an administrator.
+ */
+export const KEY_ADMIN_ACTIONS = [
+    "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:ListGrants",
+    "kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:EnableKey", "kms:DisableKey", "kms:EnableKeyRotation", "kms:DisableKeyRotation",
+    "kms:RotateKeyOnDemand", "kms:TagResource", "kms:UntagResource", "kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias",
+    "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+];
+
 export interface KeyPolicyArgs {
     accountId: string;
     region: string;
+    /** @default "aws" */
     partition?: string;
+    /** IAM role/user ARNs that administer the key (never use it for data). Must include whoever deploys the stack. */
+    keyAdministrators: readonly string[];
     /**
-     * IAM role name prefix of the platform's own roles (Glue crawlers/jobs), which encrypt CloudWatch logs and job
-     * bookmarks client-side and so call KMS directly, not through a service.
+     * ARNs of the platform's own roles (Glue crawlers and jobs) that call KMS directly, not through a service: they
+     * encrypt CloudWatch logs and job bookmarks client-side (the security configuration's CSE-KMS). Named as
+     * principals, so KMS binds them to the roles' unique ids: a role re-created under the same name is not trusted.
      */
-    platformRolePrefix: string;
+    platformRoleArns: readonly string[];
 }
 
 /**
- * Key policy: the account administers the key but may use it for data only through the lake's services,
- * plus CloudWatch Logs for its own log groups and the platform's own roles for client-side encryption.
+ * Key policy: named administrators manage the key; the account may use it for data only through the lake's
+ * services (`kms:ViaService`), grants only for AWS resources; CloudWatch Logs for the account's own log groups; the
+ * platform's own roles by ARN for client-side encryption. No statement lets an IAM policy alone reach the key.
  */
 export function lakeKeyPolicy(a: KeyPolicyArgs): PolicyDocument {
     const partition = a.partition ?? "aws";
     const root = `arn:${partition}:iam::${a.accountId}:root`;
+    if (a.keyAdministrators.length === 0) throw new Error("lakeKeyPolicy: at least one key administrator is required (KMS would lock the key out)");
+    const viaLake = { "kms:CallerAccount": a.accountId, "kms:ViaService": lakeKeyServices(a.region) };
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "KeyAdministrationByAccount",
+                Sid: "KeyAdministration",
                 Effect: "Allow",
-                Principal: { AWS: root },
-                Action: [
-                    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-                    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-                    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
-                ],
+                Principal: { AWS: [...a.keyAdministrators] },
+                Action: KEY_ADMIN_ACTIONS,
                 Resource: "*",
             },
             {
@@ -52,7 +68,7 @@ export function lakeKeyPolicy(a: KeyPolicyArgs): PolicyDocument {
                 Principal: { AWS: root },
                 Action: CRYPTO_ACTIONS,
                 Resource: "*",
-                Condition: { StringEquals: { "kms:CallerAccount": a.accountId, "kms:ViaService": lakeKeyServices(a.region) } },
+                Condition: { StringEquals: viaLake },
             },
             {
                 Sid: "GrantsForLakeServiceResources",
@@ -60,19 +76,19 @@ export function lakeKeyPolicy(a: KeyPolicyArgs): PolicyDocument {
                 Principal: { AWS: root },
                 Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
                 Resource: "*",
-                Condition: {
-                    StringEquals: { "kms:CallerAccount": a.accountId, "kms:ViaService": lakeKeyServices(a.region) },
-                    Bool: { "kms:GrantIsForAWSResource": "true" },
-                },
+                Condition: { StringEquals: viaLake, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
-            {
-                Sid: "PlatformRolesClientSideEncryption",
-                Effect: "Allow",
-                Principal: { AWS: root },
-                Action: CRYPTO_ACTIONS,
-                Resource: "*",
-                Condition: { ArnLike: { "aws:PrincipalArn": `arn:${partition}:iam::${a.accountId}:role/${a.platformRolePrefix}*` } },
-            },
+            ...(a.platformRoleArns.length
+                ? [
+                      {
+                          Sid: "PlatformRolesClientSideEncryption",
+                          Effect: "Allow",
+                          Principal: { AWS: [...a.platformRoleArns] },
+                          Action: CRYPTO_ACTIONS,
+                          Resource: "*",
+                      },
+                  ]
+                : []),
             {
                 Sid: "CloudWatchLogsInThisAccount",
                 Effect: "Allow",

@@ -7,7 +7,7 @@ import { accessLogBucketPolicy, dataBucketPolicy, lakeKeyPolicy } from "./docume
 import { LifecycleArgs, lifecycleRules } from "./lifecycle";
 
 export { lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy } from "./documents";
-export { lifecycleRules } from "./lifecycle";
+export { lifecycleRules, MAX_LIFECYCLE_RULES } from "./lifecycle";
 
 export interface LayerRetention {
     /** Days until objects move to STANDARD_IA (S3 requires >= 30). @default never */
@@ -27,6 +27,13 @@ export interface LakeStorageArgs {
     context: LakeContext;
     /** Tiering and expiry per layer. @default every layer keeps data forever in STANDARD */
     layers?: Partial<Record<Layer, LayerRetention>>;
+    /**
+     * Datasets whose files must be gone after `days` (their `retentionDays`), per layer bucket: each gets a lifecycle
+     * rule on its prefix that expires current objects after `days` and their noncurrent versions a day later, whatever
+     * the layer's own expiry (S3 applies the earliest matching action).
+     * @default none: every object follows its layer's lifecycle
+     */
+    datasetRetention?: Partial<Record<Layer, readonly DatasetRetention[]>>;
     /** Days before noncurrent object versions are deleted. @default 30 */
     noncurrentVersionExpireDays?: number;
     /** Days before incomplete multipart uploads are aborted. @default 7 */
@@ -35,8 +42,23 @@ export interface LakeStorageArgs {
     queryResultsExpireDays?: number;
     /** Days S3 server access logs are kept. @default 365 */
     accessLogsExpireDays?: number;
+    /**
+     * IAM role/user ARNs that administer the lake key (the key policy's only administrators; they can't use it for
+     * data). Must include whoever runs `pulumi up`: KMS refuses a key policy that locks out its caller.
+     */
+    keyAdministrators: readonly string[];
     /** Waiting period before the KMS key is deleted after removal (7-30). @default 30 */
     kmsKeyDeletionWindowDays?: number;
+}
+
+/** One dataset's retention, enforced on its prefix. */
+export interface DatasetRetention {
+    /** Dataset name (the rule's id is `retention-<dataset>`). */
+    dataset: string;
+    /** Key prefix of the dataset's files in its layer bucket, e.g. `crm/customer/`. */
+    prefix: string;
+    /** Days after which its objects expire. */
+    days: number;
 }
 
 export interface LakeBucket extends BucketRef {
@@ -56,10 +78,16 @@ export class LakeStorage extends pulumi.ComponentResource {
     readonly layers: Record<Layer, LakeBucket>;
     readonly queryResults: LakeBucket;
     readonly accessLogs: LakeBucket;
+    private readonly context: LakeContext;
+    private readonly key: aws.kms.Key;
+    private readonly keyArgs: { name: string; keyAdministrators: readonly string[]; protect: pulumi.CustomResourceOptions };
+    private readonly keyUsers: pulumi.Input<string>[] = [];
+    private keyPolicy?: aws.kms.KeyPolicy;
 
     constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lake:storage:LakeStorage", name, {}, opts);
         const ctx = args.context;
+        this.context = ctx;
         const dataOpts = dataOptions(ctx, this);
         const forceDestroy = ctx.protection.forceDestroy;
 
@@ -69,7 +97,6 @@ export class LakeStorage extends pulumi.ComponentResource {
                 description: `Lake data key (${ctx.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
-                policy: JSON.stringify(lakeKeyPolicy({ ...ctx.arn, platformRolePrefix: ctx.namer.resource("") })),
             },
             dataOpts,
         );
@@ -83,7 +110,8 @@ export class LakeStorage extends pulumi.ComponentResource {
 
         const dataBucket = (purpose: string, lifecycle: LifecycleArgs, tags: Record<string, string>): aws.s3.Bucket => {
             const bucket = new aws.s3.Bucket(`${name}-${purpose}`, { bucket: ctx.namer.bucket(purpose), forceDestroy, tags }, dataOpts);
-            const child = { parent: this };
+            // The configuration that protects the data is as protected as the data (prod: protect + retainOnDelete).
+            const child = dataOpts;
             const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
                 `${name}-${purpose}-encryption`,
                 {
@@ -104,7 +132,8 @@ export class LakeStorage extends pulumi.ComponentResource {
         // Purpose -> bucket for every SSE-KMS data bucket; all of them log to the access-log bucket.
         const dataBuckets: Record<string, aws.s3.Bucket> = {};
         for (const layer of LAYERS) {
-            dataBuckets[layer] = dataBucket(layer, { ...shared, ...(args.layers?.[layer] ?? {}) }, { [MARKERS.layer]: layer });
+            const retention = args.datasetRetention?.[layer] ?? [];
+            dataBuckets[layer] = dataBucket(layer, { ...shared, ...(args.layers?.[layer] ?? {}), datasetRetention: retention }, { [MARKERS.layer]: layer });
         }
         dataBuckets["query-results"] = dataBucket("query-results", { ...shared, expireDays: args.queryResultsExpireDays ?? 30 }, { "lake:purpose": "athena-query-results" });
 
@@ -112,9 +141,9 @@ export class LakeStorage extends pulumi.ComponentResource {
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-access-logs-encryption`,
             { bucket: accessLogs.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-            { parent: this },
+            dataOpts,
         );
-        secureBucketBasics(`${name}-access-logs`, accessLogs, { ...shared, expireDays: args.accessLogsExpireDays ?? 365 }, { parent: this });
+        secureBucketBasics(`${name}-access-logs`, accessLogs, { ...shared, expireDays: args.accessLogsExpireDays ?? 365 }, dataOpts);
         const logPolicy = new aws.s3.BucketPolicy(
             `${name}-access-logs-policy`,
             {
@@ -123,16 +152,18 @@ export class LakeStorage extends pulumi.ComponentResource {
                     .all([accessLogs.arn, pulumi.all(Object.values(dataBuckets).map((b) => b.arn))])
                     .apply(([logArn, sources]) => JSON.stringify(accessLogBucketPolicy(logArn, ctx.arn.accountId, sources))),
             },
-            { parent: this },
+            dataOpts,
         );
         for (const [purpose, bucket] of Object.entries(dataBuckets)) {
             new aws.s3.BucketLogging(
                 `${name}-${purpose}-logging`,
                 { bucket: bucket.id, targetBucket: accessLogs.id, targetPrefix: `${purpose}/` },
-                { parent: this, dependsOn: [logPolicy] },
+                { ...dataOpts, dependsOn: [logPolicy] },
             );
         }
 
+        this.key = key;
+        this.keyArgs = { name, keyAdministrators: args.keyAdministrators, protect: dataOpts };
         this.kmsKeyArn = key.arn;
         this.kmsKeyId = key.keyId;
         this.kmsAliasName = alias.name;
@@ -148,6 +179,34 @@ export class LakeStorage extends pulumi.ComponentResource {
             queryResults: this.queryResults,
             accessLogs: this.accessLogs,
         });
+    }
+
+    /** Let one of the platform's own roles use the key directly (client-side encryption of logs and bookmarks). */
+    grantKeyUse(roleArn: pulumi.Input<string>): void {
+        if (this.keyPolicy) throw new pulumi.ResourceError("LakeStorage: the key policy was already committed; grant key use before commitKeyPolicy()", this);
+        this.keyUsers.push(roleArn);
+    }
+
+    /**
+     * Writes the key policy, once every platform role that uses the key exists: the policy names them as principals
+     * (KMS rejects principals that don't exist yet), so it is its own resource, after the roles. Until it is in
+     * place on the first deploy, the new (empty) key has KMS's default policy.
+     */
+    commitKeyPolicy(): aws.kms.KeyPolicy {
+        if (this.keyPolicy) throw new pulumi.ResourceError("LakeStorage: commitKeyPolicy() was called twice", this);
+        const ctx = this.context;
+        this.keyPolicy = new aws.kms.KeyPolicy(
+            `${this.keyArgs.name}-key-policy`,
+            {
+                keyId: this.key.keyId,
+                policy: pulumi.all(this.keyUsers).apply((platformRoleArns) =>
+                    JSON.stringify(lakeKeyPolicy({ ...ctx.arn, keyAdministrators: this.keyArgs.keyAdministrators, platformRoleArns })),
+                ),
+                bypassPolicyLockoutSafetyCheck: false,
+            },
+            this.keyArgs.protect,
+        );
+        return this.keyPolicy;
     }
 }
 

@@ -9,7 +9,12 @@ export interface LifecycleArgs {
     /** Moves to GLACIER_IR: instant retrieval, so Athena can still read it. */
     transitionToGlacierDays?: number;
     expireDays?: number;
+    /** Per-dataset expiry on its prefix (retentionDays). */
+    datasetRetention?: readonly { dataset: string; prefix: string; days: number }[];
 }
+
+/** S3 allows at most 1,000 lifecycle rules per bucket. */
+export const MAX_LIFECYCLE_RULES = 1000;
 
 /** Lifecycle rules for one bucket. Every bucket aborts incomplete uploads and expires old versions. */
 export function lifecycleRules(a: LifecycleArgs): Rule[] {
@@ -42,6 +47,19 @@ export function lifecycleRules(a: LifecycleArgs): Rule[] {
             ...(transitions.length ? { transitions } : {}),
             ...(a.expireDays === undefined ? {} : { expiration: { days: a.expireDays } }),
         });
+    }
+    for (const r of a.datasetRetention ?? []) {
+        rules.push({
+            id: `retention-${r.dataset}`,
+            status: "Enabled",
+            filter: { prefix: r.prefix },
+            expiration: { days: r.days },
+            // Expired objects become noncurrent versions: they go a day later, not after the bucket-wide window.
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+        });
+    }
+    if (rules.length > MAX_LIFECYCLE_RULES) {
+        throw new Error(`${rules.length} lifecycle rules for one bucket; S3 allows ${MAX_LIFECYCLE_RULES}: give fewer datasets of this layer their own retentionDays`);
     }
     return rules;
 }

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { createLakeContext } from "../../components/shared/context";
 import { SOURCE_TABLE_PREFIX } from "../../components/catalog/dataset";
@@ -5,7 +6,7 @@ import { principalId } from "../../components/shared/principals";
 import { MARKERS } from "../../contract";
 import { Capture, capture } from "../helpers/mocks";
 import {
-    allDatasets, build, catalogArgs, catalogSet, customerJdbc, DEV_ACCOUNT, KMS_KEY_ARN, ordersIceberg, policyOf, PROD_ACCOUNT, rawTripsCsv, T, tripsFact, venueDim,
+    allDatasets, build, catalogArgs, catalogSet, keyUsers, customerJdbc, DEV_ACCOUNT, KMS_KEY_ARN, ordersIceberg, policyOf, PROD_ACCOUNT, rawTripsCsv, T, tripsFact, venueDim,
 } from "./fixtures";
 
 const PARQUET = {
@@ -46,6 +47,21 @@ describe("LakeCatalog", function () {
                 for (const r of prod.ofType(type)) expect([r.name, r.protect, r.retainOnDelete]).to.deep.equal([r.name, true, true]);
                 for (const r of dev.ofType(type)) expect([r.name, r.protect, r.retainOnDelete]).to.deep.equal([r.name, false, false]);
             }
+        });
+    });
+
+    describe("protection of what protects the data", () => {
+        it("protects and retains catalog encryption, the security configuration, LF settings and registrations in prod only", () => {
+            const names = ["catalog-encryption", "catalog-security", "catalog-lf-settings", "catalog-lf-location-bronze", "catalog-lf-location-silver", "catalog-lf-location-gold"];
+            for (const n of names) {
+                expect([prod.named(n).protect, prod.named(n).retainOnDelete], n).to.deep.equal([true, true]);
+                expect([dev.named(n).protect, dev.named(n).retainOnDelete], n).to.deep.equal([false, false]);
+            }
+        });
+        it("asks the key's owner for direct key use by the crawler role (CSE-KMS), by its ARN", async () => {
+            await build();
+            const arns = await Promise.all(keyUsers.map((a) => new Promise((resolve) => pulumi.output(a).apply(resolve))));
+            expect(arns).to.deep.equal([`arn:aws:iam::${DEV_ACCOUNT}:role/acme-lake-dev-crawler`]);
         });
     });
 

@@ -176,8 +176,12 @@ export function catalogArgs(o: BuildOptions = {}): CatalogSetArgs {
 }
 
 /** The catalog with the access, connections and query components it uses, committed as infra/stack.ts does. */
+/** Roles the catalog granted direct use of the lake key (the last catalogSet's). */
+export const keyUsers: pulumi.Input<string>[] = [];
+
 export function catalogSet(name: string, a: CatalogSetArgs, catalogOpts?: pulumi.ComponentResourceOptions): LakeCatalog {
     const { context, kmsKeyArn } = a;
+    keyUsers.length = 0;
     const access = new LakeAccess(name, { context, lakeFormation: a.lakeFormation, kmsKeyArn, layerBuckets: a.layerBuckets });
     const jdbc = new JdbcConnections(name, { context, kmsKeyArn, connections: a.connections });
     const workgroup = new AthenaWorkgroup(name, {
@@ -189,7 +193,7 @@ export function catalogSet(name: string, a: CatalogSetArgs, catalogOpts?: pulumi
         bytesScannedCutoffPerQuery: a.athena.bytesScannedCutoffPerQuery,
     });
     const catalog = new LakeCatalog(name, {
-        context, kmsKeyArn, layerBuckets: a.layerBuckets, datasets: a.datasets, connections: jdbc, access, workgroup,
+        context, kmsKeyArn, keyUsers: { grantKeyUse: (arn) => void keyUsers.push(arn) }, layerBuckets: a.layerBuckets, datasets: a.datasets, connections: jdbc, access, workgroup,
         schemaChangeDeleteBehavior: a.schemaChangeDeleteBehavior,
     }, catalogOpts);
     access.commitGrants();

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { parseLakeConfig } from "../../infra/config";
 import { buildLake } from "../../infra/stack";
+import { loadStackDatasets } from "../../components/datasets";
 import { createLakeContext } from "../../components/shared/context";
 import { LakeStorage, lakeKeyPolicy, dataBucketPolicy, accessLogBucketPolicy, lifecycleRules } from "../../components/storage";
 import { loadProject } from "../../tools/engine/project";
@@ -16,6 +17,8 @@ async function stackCapture(stack: "dev" | "prod"): Promise<Capture> {
     return capture(() => buildLake(config), { stack, mockEnv: { region: config.region, account: config.accountId } });
 }
 
+const ADMIN = "arn:aws:iam::111111111111:role/lake-platform-admin";
+const CRAWLER = "arn:aws:iam::111111111111:role/acme-lake-dev-crawler";
 const policyOf = (r: { inputs: Record<string, any> }) => JSON.parse(r.inputs.policy);
 
 describe("LakeStorage", () => {
@@ -28,8 +31,9 @@ describe("LakeStorage", () => {
             expect(component.name).to.equal("lake");
             const children = c.resources.filter((r) => r.parent === component.urn);
             const count = (t: string) => children.filter((r) => r.type === t).length;
-            expect(children).to.have.length(41);
+            expect(children).to.have.length(42);
             expect(count("aws:kms/key:Key")).to.equal(1);
+            expect(count("aws:kms/keyPolicy:KeyPolicy")).to.equal(1);
             expect(count("aws:kms/alias:Alias")).to.equal(1);
             expect(count("aws:s3/bucket:Bucket")).to.equal(5);
             for (const t of ["bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketVersioning:BucketVersioning", "bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketOwnershipControls:BucketOwnershipControls", "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"]) {
@@ -68,7 +72,15 @@ describe("LakeStorage", () => {
             const key = c.named("lake-key");
             expect(key.inputs.enableKeyRotation).to.equal(true);
             expect(key.inputs.deletionWindowInDays).to.equal(7);
-            expect(policyOf(key)).to.deep.equal(lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", platformRolePrefix: "acme-lake-dev-" }));
+            // The policy is its own resource, written after the platform roles it names exist.
+            expect(key.inputs.policy).to.equal(undefined);
+            const keyPolicy = c.named("lake-key-policy");
+            expect(keyPolicy.inputs.keyId).to.equal(c.named("lake-key").inputs.keyId ?? keyPolicy.inputs.keyId);
+            expect(keyPolicy.inputs.bypassPolicyLockoutSafetyCheck).to.equal(false);
+            const crawlerRoleArn = "arn:aws:iam::111111111111:role/acme-lake-dev-crawler";
+            expect(policyOf(keyPolicy)).to.deep.equal(
+                lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", keyAdministrators: ["arn:aws:iam::111111111111:role/lake-platform-admin"], platformRoleArns: [crawlerRoleArn] }),
+            );
             expect(c.named("lake-key-alias").inputs.name).to.equal("alias/acme-lake-dev-lake");
         });
 
@@ -116,7 +128,7 @@ describe("LakeStorage", () => {
 
         it("applies the dev lifecycle from config", () => {
             const rules = (p: string) => c.named(`lake-${p}-lifecycle`).inputs.rules;
-            expect(rules("bronze")).to.deep.equal(lifecycleRules({ abortIncompleteUploadDays: 3, noncurrentVersionExpireDays: 7, transitionToIaDays: 30, expireDays: 90 }));
+            expect(rules("bronze").slice(0, 3)).to.deep.equal(lifecycleRules({ abortIncompleteUploadDays: 3, noncurrentVersionExpireDays: 7, transitionToIaDays: 30, expireDays: 90 }));
             expect(rules("bronze")[2]).to.deep.equal({
                 id: "tiering-and-expiry",
                 status: "Enabled",
@@ -127,6 +139,21 @@ describe("LakeStorage", () => {
             expect(rules("query-results")[2].expiration).to.deep.equal({ days: 7 });
             expect(rules("access-logs")[2].expiration).to.deep.equal({ days: 30 });
             expect(rules("gold")[0]).to.deep.equal({ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 3 } });
+        });
+
+        it("enforces each dataset's retentionDays on its own prefix (e.g. CRM customers: 90 days)", () => {
+            const retention = c.named("lake-bronze-lifecycle").inputs.rules.filter((r: { id: string }) => r.id.startsWith("retention-"));
+            expect(retention.find((r: { id: string }) => r.id === "retention-customer")).to.deep.equal({
+                id: "retention-customer",
+                status: "Enabled",
+                filter: { prefix: "crm/customer/" },
+                expiration: { days: 90 },
+                noncurrentVersionExpiration: { noncurrentDays: 1 },
+            });
+            const config = parseLakeConfig(loadProject(REPO, "dev").config, { project: "lake-test", stack: "dev" });
+            const { datasets } = loadStackDatasets({ root: REPO, stack: "dev", accountId: config.accountId, region: config.region });
+            const expected = datasets.filter((d) => d.layer === "bronze" && d.retentionDays !== undefined).map((d) => `retention-${d.name}`).sort();
+            expect(retention.map((r: { id: string }) => r.id).sort()).to.deep.equal(expected);
         });
 
         it("lets dev destroy data: force-destroyable, not protected", () => {
@@ -142,10 +169,15 @@ describe("LakeStorage", () => {
         before(async () => (c = await stackCapture("prod")));
 
         it("protects and retains every data bucket and the key", () => {
-            for (const name of [...PURPOSES.map((p) => `lake-${p}`), "lake-key"]) {
+            for (const name of [...PURPOSES.map((p) => `lake-${p}`), "lake-key", "lake-key-policy"]) {
                 const r = c.named(name);
                 expect([r.protect, r.retainOnDelete], name).to.deep.equal([true, true]);
             }
+        });
+        it("protects and retains the configuration that protects the data: encryption, versioning, public access blocks, ownership, lifecycle, logging, bucket policies", () => {
+            const config = c.resources.filter((r) => /^aws:s3\/bucket(ServerSideEncryptionConfiguration|Versioning|PublicAccessBlock|OwnershipControls|LifecycleConfiguration|Logging|Policy):/.test(r.type));
+            expect(config).to.have.length(34);
+            for (const r of config) expect([r.protect, r.retainOnDelete], r.name).to.deep.equal([true, true]);
         });
         it("never force-destroys a bucket", () => {
             for (const p of PURPOSES) expect(c.named(`lake-${p}`).inputs.forceDestroy).to.equal(false);
@@ -165,7 +197,7 @@ describe("LakeStorage", () => {
     describe("LakeStorageArgs defaults (one test per documented default)", () => {
         let c: Capture;
         before(async () => {
-            c = await capture(() => new LakeStorage("s", { context: createLakeContext({ prefix: "t", environment: "dev", accountId: "111111111111", region: "eu-west-1" }) }));
+            c = await capture(() => new LakeStorage("s", { context: createLakeContext({ prefix: "t", environment: "dev", accountId: "111111111111", region: "eu-west-1" }), keyAdministrators: [ADMIN] }));
         });
         const rules = (p: string) => c.named(`s-${p}-lifecycle`).inputs.rules;
 
@@ -176,24 +208,65 @@ describe("LakeStorage", () => {
         it("accessLogsExpireDays: 365", () => expect(rules("access-logs")[2].expiration).to.deep.equal({ days: 365 }));
         it("kmsKeyDeletionWindowDays: 30", () => expect(c.named("s-key").inputs.deletionWindowInDays).to.equal(30));
         it("context allowDataDestroy: false (no forceDestroy)", () => expect(c.named("s-bronze").inputs.forceDestroy).to.equal(false));
+        it("datasetRetention: no per-dataset rule", () => expect(rules("gold").map((r: { id: string }) => r.id)).to.deep.equal(["abort-incomplete-multipart-uploads", "expire-noncurrent-versions"]));
         it("context protectData outside prod: false", () => expect([c.named("s-bronze").protect, c.named("s-key").retainOnDelete]).to.deep.equal([false, false]));
     });
 
     describe("key policy", () => {
-        const doc = lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", platformRolePrefix: "acme-lake-dev-" });
-        it("gives the account administration but no direct data use", () => {
-            const admin = doc.Statement[0] as any;
-            expect(admin.Action).to.not.include("kms:Decrypt");
+        const doc = lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", keyAdministrators: [ADMIN], platformRoleArns: [CRAWLER] });
+        const sid = (id: string) => doc.Statement.find((x) => x.Sid === id) as any;
+        it("named administrators manage the key but can't use it for data nor create grants", () => {
+            const admin = sid("KeyAdministration");
+            expect(admin.Principal).to.deep.equal({ AWS: [ADMIN] });
             expect(admin.Action.some((a: string) => /Encrypt|Decrypt|GenerateDataKey/.test(a))).to.equal(false);
+            expect(admin.Action.filter((a: string) => a.includes("*") || a === "kms:CreateGrant")).to.deep.equal([]);
+            expect(admin.Action).to.include.members(["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:EnableKeyRotation"]);
+        });
+        it("the account root never gets administration or ungated use", () => {
+            for (const st of doc.Statement as any[]) {
+                if (st.Principal?.AWS === "arn:aws:iam::111111111111:root") expect(st.Condition?.StringEquals?.["kms:ViaService"], st.Sid).to.be.an("array");
+            }
         });
         it("allows data use only through S3, Glue, Athena, Firehose, Kinesis, Redshift and Secrets Manager in the region", () => {
-            const via = (doc.Statement[1] as any).Condition.StringEquals["kms:ViaService"];
+            const via = sid("UseThroughLakeServices").Condition.StringEquals["kms:ViaService"];
             expect(via).to.deep.equal(["s3", "glue", "athena", "firehose", "kinesis", "redshift", "redshift-serverless", "secretsmanager"].map((s) => `${s}.eu-west-1.amazonaws.com`));
         });
+        it("allows grants only for AWS resources, through the lake's services", () => {
+            const grants = sid("GrantsForLakeServiceResources");
+            expect(grants.Action).to.deep.equal(["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
+            expect(grants.Condition.Bool).to.deep.equal({ "kms:GrantIsForAWSResource": "true" });
+            expect(grants.Condition.StringEquals["kms:ViaService"]).to.have.length(8);
+        });
+        it("trusts the platform's own roles by ARN (principals), not by a name pattern", () => {
+            expect(sid("PlatformRolesClientSideEncryption").Principal).to.deep.equal({ AWS: [CRAWLER] });
+            expect(JSON.stringify(doc)).to.not.include("aws:PrincipalArn");
+            const none = lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", keyAdministrators: [ADMIN], platformRoleArns: [] });
+            expect(none.Statement.map((x) => x.Sid)).to.not.include("PlatformRolesClientSideEncryption");
+        });
         it("allows CloudWatch Logs only for this account's log groups", () => {
-            const logs = doc.Statement[4] as any;
+            const logs = sid("CloudWatchLogsInThisAccount");
             expect(logs.Principal).to.deep.equal({ Service: "logs.eu-west-1.amazonaws.com" });
             expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal("arn:aws:logs:eu-west-1:111111111111:*");
+        });
+        it("refuses a policy without administrators (KMS would lock the key out)", () => {
+            expect(() => lakeKeyPolicy({ accountId: "1", region: "r", keyAdministrators: [], platformRoleArns: [] })).to.throw(/at least one key administrator/);
+        });
+    });
+
+    describe("dataset retention", () => {
+        it("expires a dataset's prefix after its retentionDays, noncurrent versions a day later, whatever the layer keeps", () => {
+            const rules = lifecycleRules({ abortIncompleteUploadDays: 7, noncurrentVersionExpireDays: 30, expireDays: 730, datasetRetention: [{ dataset: "customer", prefix: "crm/customer/", days: 90 }] });
+            expect(rules[rules.length - 1]).to.deep.equal({
+                id: "retention-customer",
+                status: "Enabled",
+                filter: { prefix: "crm/customer/" },
+                expiration: { days: 90 },
+                noncurrentVersionExpiration: { noncurrentDays: 1 },
+            });
+        });
+        it("refuses more rules than S3 allows on one bucket", () => {
+            const many = Array.from({ length: 999 }, (_, i) => ({ dataset: `d${i}`, prefix: `x/d${i}/`, days: 30 }));
+            expect(() => lifecycleRules({ abortIncompleteUploadDays: 7, noncurrentVersionExpireDays: 30, datasetRetention: many })).to.throw(/1001 lifecycle rules .* S3 allows 1000/);
         });
     });
 });

@@ -31,7 +31,7 @@ export function createLakeFormationAccess(name: string, ctx: LakeContext, args: 
         {
             name: ctx.namer.resource("lf-registration"),
             description: "Lake Formation vends data access to the registered lake buckets through this role.",
-            assumeRolePolicy: JSON.stringify(serviceTrust("lakeformation.amazonaws.com", ctx.arn.accountId)),
+            assumeRolePolicy: JSON.stringify(serviceTrust("lakeformation.amazonaws.com", ctx.arn)),
         },
         child,
     );

@@ -14,6 +14,8 @@ export interface CrawlerPolicyInput extends ArnContext {
     jdbcTargets: { database: string; tablePrefix: string }[];
     connectionNames: string[];
     secretArns: string[];
+    /** Subnets and security groups of the JDBC connections the crawlers use. */
+    networks: { subnetIds: string[]; securityGroupIds: string[] }[];
     lakeFormation: boolean;
 }
 
@@ -31,6 +33,7 @@ export function crawlerPolicy(p: CrawlerPolicyInput): PolicyDocument {
             `arn:${p.partition}:logs:${p.region}:${p.accountId}:log-group:/aws-glue/crawlers*:log-stream:*`,
         ],
     });
+    // glue:GetSecurityConfiguration supports no resource-level permissions (no resource type for it): "*" only.
     s.push({ Sid: "SecurityConfiguration", Effect: "Allow", Action: ["glue:GetSecurityConfiguration"], Resource: "*" });
     if (p.crawledTables.length > 0) {
         s.push({
@@ -54,13 +57,30 @@ export function crawlerPolicy(p: CrawlerPolicyInput): PolicyDocument {
             Resource: [glueArn(p, "catalog"), ...p.connectionNames.map((n) => glueArn(p, `connection/${n}`))],
         });
         s.push({ Sid: "ConnectionSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: p.secretArns });
-        // Glue puts an ENI in the connection's subnet to reach the database; EC2 offers no resource scoping for Describe*.
+        // Glue puts an ENI in each connection's subnet to reach the database: creating one is scoped to the
+        // connections' subnets and security groups, deleting to ENIs in those subnets (the ec2:Subnet condition key).
+        const ec2 = (resource: string) => `arn:${p.partition}:ec2:${p.region}:${p.accountId}:${resource}`;
+        const subnets = uniq(p.networks.flatMap((n) => n.subnetIds)).map((id) => ec2(`subnet/${id}`));
         s.push({
-            Sid: "VpcNetworkInterfaces",
+            Sid: "CreateNetworkInterfacesInConnectionSubnets",
+            Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterface"],
+            Resource: [ec2("network-interface/*"), ...subnets, ...uniq(p.networks.flatMap((n) => n.securityGroupIds)).map((id) => ec2(`security-group/${id}`))],
+        });
+        s.push({
+            Sid: "DeleteNetworkInterfacesInConnectionSubnets",
+            Effect: "Allow",
+            Action: ["ec2:DeleteNetworkInterface"],
+            Resource: [ec2("network-interface/*")],
+            Condition: { ArnEquals: { "ec2:Subnet": subnets } },
+        });
+        // EC2's Describe* actions support no resource-level permissions: "*" is the only value IAM accepts.
+        s.push({
+            Sid: "DescribeNetworks",
             Effect: "Allow",
             Action: [
-                "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpoints",
-                "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
+                "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpoints", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+                "ec2:DescribeVpcs", "ec2:DescribeRouteTables", "ec2:DescribeVpcAttribute",
             ],
             Resource: "*",
         });
@@ -72,6 +92,8 @@ export function crawlerPolicy(p: CrawlerPolicyInput): PolicyDocument {
             Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] } },
         });
     }
+    // lakeformation:GetDataAccess has no resource type in the Service Authorization Reference: Lake Formation itself
+    // decides per registered location and grant, so "*" is the only value.
     if (p.lakeFormation) s.push({ Sid: "LakeFormationData", Effect: "Allow", Action: ["lakeformation:GetDataAccess"], Resource: "*" });
     return doc(s);
 }

@@ -203,7 +203,7 @@ function createCrawlerRole(
         {
             name: ctx.namer.resource("crawler"),
             description: "Assumed by the lake's Glue crawlers; reads only the crawled prefixes and updates only their tables.",
-            assumeRolePolicy: JSON.stringify(serviceTrust("glue.amazonaws.com", ctx.arn.accountId)),
+            assumeRolePolicy: JSON.stringify(serviceTrust("glue.amazonaws.com", ctx.arn)),
         },
         { parent: self },
     );
@@ -230,6 +230,7 @@ function createCrawlerRole(
                     crawledTables: s3Crawled.map((d, i) => ({ database: crawledDbs[i], table: d.name })),
                     jdbcTargets: uniq(jdbcDbs).map((database) => ({ database, tablePrefix: SOURCE_TABLE_PREFIX })),
                     connectionNames: glueConnections,
+                    networks: connections.map((c) => ({ subnetIds: [c.subnetId], securityGroupIds: [...c.securityGroupIds] })),
                     secretArns,
                     lakeFormation: args.access.lakeFormation,
                 }),

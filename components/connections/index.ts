@@ -27,6 +27,9 @@ export interface ConnectionRef {
     name: pulumi.Output<string>;
     /** ARN of the secret holding its credentials. */
     secretArn: pulumi.Output<string>;
+    /** Where Glue puts its network interface to reach the database. */
+    subnetId: string;
+    securityGroupIds: readonly string[];
 }
 
 export class JdbcConnections extends pulumi.ComponentResource {
@@ -81,7 +84,7 @@ export function createJdbcConnections(name: string, ctx: LakeContext, args: Jdbc
             },
             { parent: self, ...moved },
         );
-        out[c.name] = { name: connection.name, secretArn: secret.arn };
+        out[c.name] = { name: connection.name, secretArn: secret.arn, subnetId: c.subnetId, securityGroupIds: c.securityGroupIds };
     }
     return out;
 }

@@ -29,15 +29,21 @@ export interface S3Prefix {
 
 export const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-/** Trust policy for an AWS service, limited to calls made on behalf of this account (confused deputy). */
-export function serviceTrust(service: string, accountId: string): PolicyDocument {
+/** Trust policy for an AWS service, limited to calls made on behalf of this account and its resources (confused deputy). */
+export function serviceTrust(service: string, c: ArnContext): PolicyDocument {
+    const prefix = service.split(".")[0];
     return doc([
         {
             Sid: "AssumedByService",
             Effect: "Allow",
             Principal: { Service: service },
             Action: ["sts:AssumeRole"],
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            Condition: {
+                StringEquals: { "aws:SourceAccount": c.accountId },
+                // Only the service's own resources in this account and region. IfExists: not every call path of a
+                // service sends aws:SourceArn on AssumeRole, and a missing key must not lock the service out.
+                ArnLikeIfExists: { "aws:SourceArn": `arn:${c.partition}:${prefix}:${c.region}:${c.accountId}:*` },
+            },
         },
     ]);
 }

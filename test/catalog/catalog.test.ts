@@ -222,10 +222,13 @@ describe("LakeCatalog", function () {
     });
 
     describe("crawler role", () => {
-        it("is assumable by Glue for this account only", () => {
+        it("is assumable by Glue for this account's Glue resources only", () => {
             const trust = policyOf(dev.named("catalog-crawler-role").inputs.assumeRolePolicy);
             expect(trust.Statement).to.deep.equal([
-                { Sid: "AssumedByService", Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:SourceAccount": DEV_ACCOUNT } } },
+                {
+                    Sid: "AssumedByService", Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: ["sts:AssumeRole"],
+                    Condition: { StringEquals: { "aws:SourceAccount": DEV_ACCOUNT }, ArnLikeIfExists: { "aws:SourceArn": `arn:aws:glue:eu-west-1:${DEV_ACCOUNT}:*` } },
+                },
             ]);
         });
         it("reads exactly the crawled prefixes, updates exactly their tables, and reads only the connection secrets", () => {
@@ -247,7 +250,12 @@ describe("LakeCatalog", function () {
             expect(sid("LakeKey").Resource).to.deep.equal([KMS_KEY_ARN]);
             expect(sid("LakeFormationData").Action).to.deep.equal(["lakeformation:GetDataAccess"]);
             const wildcard = doc.Statement.filter((s) => s.Resource === "*").map((s) => s.Sid).sort();
-            expect(wildcard).to.deep.equal(["LakeFormationData", "SecurityConfiguration", "VpcNetworkInterfaces"]);
+            expect(wildcard).to.deep.equal(["DescribeNetworks", "LakeFormationData", "SecurityConfiguration"]);
+            expect(sid("DescribeNetworks").Action.every((a) => a.startsWith("ec2:Describe"))).to.equal(true);
+            // Network interfaces only in the connections' subnets, with their security groups.
+            const ec2 = `arn:aws:ec2:eu-west-1:${DEV_ACCOUNT}`;
+            expect(sid("CreateNetworkInterfacesInConnectionSubnets").Resource).to.deep.equal([`${ec2}:network-interface/*`, `${ec2}:subnet/subnet-0a1b2c3d4e5f60711`, `${ec2}:security-group/sg-0d1e2f3a4b5c60711`]);
+            expect(sid("DeleteNetworkInterfacesInConnectionSubnets").Condition).to.deep.equal({ ArnEquals: { "ec2:Subnet": [`${ec2}:subnet/subnet-0a1b2c3d4e5f60711`] } });
             expect(JSON.stringify(doc)).to.not.match(/aws-glue-\*|s3:::\*/);
         });
         it("has no Lake Formation statement in IAM mode and no role at all when nothing is crawled", async () => {

@@ -46,9 +46,9 @@ describe("catalog building blocks", () => {
     });
 
     it("a crawler policy without JDBC has no network, secret or connection statements", () => {
-        const doc = crawlerPolicy({ ...ctx, kmsKeyArn: "k", crawledPrefixes: [{ bucket: "b", prefix: "d/t" }], crawledTables: [{ database: "db", table: "t" }], jdbcTargets: [], connectionNames: [], secretArns: [], lakeFormation: false });
+        const doc = crawlerPolicy({ ...ctx, kmsKeyArn: "k", crawledPrefixes: [{ bucket: "b", prefix: "d/t" }], crawledTables: [{ database: "db", table: "t" }], jdbcTargets: [], connectionNames: [], secretArns: [], networks: [], lakeFormation: false });
         expect(doc.Statement.map((s) => s.Sid)).to.deep.equal(["ReadCrawledDataObjects", "ReadCrawledDataList0", "LakeKey", "CrawlerLogs", "SecurityConfiguration", "UpdateDefinedTables"]);
-        expect(serviceTrust("glue.amazonaws.com", DEV_ACCOUNT).Statement[0]).to.not.have.property("Resource");
+        expect(serviceTrust("glue.amazonaws.com", ctx).Statement[0]).to.not.have.property("Resource");
     });
 
     it("maps Hive types to Iceberg types with ids unique across nesting", () => {

@@ -6,8 +6,8 @@ import { tableFormat } from "../lib/formats";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
 import { partitionKeyNames, tableLayers } from "../lib/lake";
 import { projectionEnabled } from "../lib/projection";
-import { isUnknown, list, stringMap, subject } from "../lib/props";
-import { T } from "../lib/types";
+import { isUnknown, list, stringMap } from "../lib/props";
+import { lakeTables } from "../lib/tables";
 
 export interface PartitioningConfig {
     layerPatterns: LayerPatterns;
@@ -30,12 +30,13 @@ const configSchema: PolicyConfigSchema = {
  * Silver and gold tables are partitioned: Glue partition keys (with or without Athena partition
  * projection, whose consistency `partition-projection-consistency` checks) or an Iceberg partition
  * spec. A table may opt out with a written reason in its `lake:unpartitioned-reason` parameter;
- * `listExemptions` (policies/lib/exemptions.ts) lists those for reports.
+ * `listExemptions` (policies/lib/exemptions.ts) lists those for reports. Tables created by DDL in saved
+ * Athena queries are judged too (policies/lib/tables.ts): PARTITIONED BY, CTAS partitioned_by/partitioning.
  */
 export const curatedTablePartitioning: StackValidationPolicy = {
     name: "curated-table-partitioning",
     description:
-        `Glue catalog tables in the silver and gold layers declare partition keys (or an Iceberg partition spec), or carry a written ${MARKERS.unpartitionedReason} exemption.`,
+        `Glue catalog tables (and tables created by DDL in Athena named queries) in the silver and gold layers declare partition keys (or an Iceberg partition spec), or carry a written ${MARKERS.unpartitionedReason} exemption.`,
     severity: "medium",
     tags: ["data-layout", "cost", "performance"],
     configSchema,
@@ -44,7 +45,8 @@ export const curatedTablePartitioning: StackValidationPolicy = {
     validateStack: (args, report) => {
         const { layerPatterns, minReasonLength } = cfg<PartitioningConfig>(args, configSchema);
         const layerOf = tableLayers(args.resources, layerPatterns);
-        for (const table of args.resources.filter((r) => r.type === T.glueCatalogTable)) {
+        for (const t of lakeTables(args.resources).tables) {
+            const table = t.table;
             const verdict = layerOf(table);
             if (!verdict || !isCurated(verdict.layer)) continue;
             if (partitionKeyNames(table.props).length > 0 || isUnknown(table.props, "partitionKeys")) continue;
@@ -52,13 +54,21 @@ export const curatedTablePartitioning: StackValidationPolicy = {
             if (iceberg && list(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "partitionSpec", "fields").length > 0) continue;
             const params = stringMap(table.props, "parameters");
             const reason = params[MARKERS.unpartitionedReason];
-            const where = `${subject(table)} is in the ${verdict.layer} layer (${verdict.because})`;
+            const where = `${t.label} is in the ${verdict.layer} layer (${verdict.because})`;
             if (reason !== undefined && reason.trim().length >= minReasonLength) continue;
             if (reason !== undefined) {
                 report(
                     `${where} and is exempted from partitioning, but its reason parameters["${MARKERS.unpartitionedReason}"]="${reason}" is ${reason.trim().length} characters, under the minimum of ${minReasonLength}. ` +
                         `Fix: write why the table doesn't need partitions (e.g. "dimension table, under 10k rows, replaced daily").`,
-                    table.urn,
+                    t.resource.urn,
+                );
+                continue;
+            }
+            if (t.ddl) {
+                const fix = t.ddl.kind === "CREATE TABLE AS SELECT" ? "add partitioned_by = ARRAY['dt'] (Iceberg: partitioning = ARRAY['day(ts)']) to WITH (...)" : "add PARTITIONED BY (dt string) (Iceberg: PARTITIONED BY (day(ts)))";
+                report(
+                    `${where} but its ${t.ddl.kind} declares no partitions. Fix: ${fix}, or, for a small table, set TBLPROPERTIES ('${MARKERS.unpartitionedReason}'='<reason of at least ${minReasonLength} characters>').`,
+                    t.resource.urn,
                 );
                 continue;
             }
@@ -72,7 +82,7 @@ export const curatedTablePartitioning: StackValidationPolicy = {
                 : 'add partitionKeys (e.g. [{ name: "dt", type: "string" }]) with matching S3 prefixes';
             report(
                 `${where} but ${what}. Fix: ${fix}, or, for a small table, set parameters["${MARKERS.unpartitionedReason}"] to a reason of at least ${minReasonLength} characters.`,
-                table.urn,
+                t.resource.urn,
             );
         }
     },

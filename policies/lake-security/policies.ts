@@ -1,10 +1,14 @@
 import type { Policies } from "@pulumi/policy";
+import { athenaDatabaseEncryption } from "./athena-database-encryption";
+import { athenaNoPrimaryWorkgroup } from "./athena-no-primary-workgroup";
 import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
 import { glueCatalogEncryption } from "./glue-catalog-encryption";
 import { glueSecurityConfiguration } from "./glue-security-configuration";
+import { iamNoLakeFullAccess } from "./iam-no-lake-full-access";
 import { redshiftEncryption } from "./redshift-encryption";
 import { redshiftNotPublic } from "./redshift-not-public";
 import { s3PublicAccessBlock } from "./s3-public-access-block";
+import { s3BucketPolicyNotPublic } from "./s3-bucket-policy-not-public";
 import { s3TlsOnly } from "./s3-tls-only";
 import { s3BucketKmsEncryption } from "./s3-bucket-kms-encryption";
 import { kmsKeyRotation } from "./kms-key-rotation";
@@ -13,14 +17,17 @@ import { streamEncryption } from "./stream-encryption";
 
 export const packName = "lake-security";
 export const description =
-    "Security guardrails for the lake: SSE-KMS everywhere with customer-managed keys, S3 public access blocks and TLS-only policies, private Redshift, KMS rotation.";
+    "Security guardrails for the lake: SSE-KMS everywhere with customer-managed keys, S3 public access blocks, TLS-only and non-public bucket policies, no whole-service IAM grants, lake workgroups for saved queries, private Redshift, KMS rotation.";
 
 /** Importable without starting a policy server (index.ts does that). */
 export const policies: Policies = [
     s3BucketKmsEncryption,
     s3PublicAccessBlock,
     s3TlsOnly,
+    s3BucketPolicyNotPublic,
     athenaWorkgroupEncryption,
+    athenaDatabaseEncryption,
+    athenaNoPrimaryWorkgroup,
     glueCatalogEncryption,
     glueSecurityConfiguration,
     redshiftEncryption,
@@ -28,4 +35,5 @@ export const policies: Policies = [
     streamEncryption,
     secretsManagerCmk,
     kmsKeyRotation,
+    iamNoLakeFullAccess,
 ];

@@ -1,25 +1,14 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
-import { isUnknownError, peek, str, subject, UNKNOWN } from "../lib/props";
+import { asList, isEveryone, readDocument, Statement } from "../lib/policy-document";
+import { peek, str, subject } from "../lib/props";
 import { ofType, References } from "../lib/stack";
 import { BUCKET_TYPES, T } from "../lib/types";
-
-interface Statement {
-    Effect?: unknown;
-    Principal?: unknown;
-    Action?: unknown;
-    Resource?: unknown;
-    Condition?: unknown;
-}
-
-const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 /** A statement that denies every S3 action to everyone when the request isn't over TLS. */
 function deniesPlainHttp(s: Statement): boolean {
     if (s.Effect !== "Deny") return false;
-    const principal = s.Principal;
-    const everyone =
-        principal === "*" || asList((principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
+    const everyone = isEveryone(s.Principal);
     const actions = asList(s.Action);
     const allActions = actions.includes("s3:*") || actions.includes("*");
     const cond = s.Condition as Record<string, Record<string, unknown>> | undefined;
@@ -44,27 +33,11 @@ function coversBucket(s: Statement, name: string | undefined): boolean {
 type PolicyVerdict = "ok" | "unknown" | string;
 
 function judgePolicyDocument(doc: unknown, bucketName: string | undefined): PolicyVerdict {
-    if (doc === UNKNOWN) return "unknown";
-    try {
-        return judgeParsed(doc, bucketName);
-    } catch (e) {
-        // An object document with computed parts (e.g. Resource: [bucket.arn]) during preview.
-        if (isUnknownError(e)) return "unknown";
-        throw e;
-    }
-}
-
-function judgeParsed(doc: unknown, bucketName: string | undefined): PolicyVerdict {
-    let parsed: unknown = doc;
-    if (typeof doc === "string") {
-        try {
-            parsed = JSON.parse(doc);
-        } catch {
-            return "its policy is not valid JSON";
-        }
-    }
-    const statements = asList((parsed as { Statement?: unknown } | undefined)?.Statement) as Statement[];
-    const deny = statements.filter(deniesPlainHttp);
+    const read = readDocument(doc);
+    // A document with computed parts (e.g. Resource: [bucket.arn]) during preview: judged once known.
+    if (read.status === "unknown" || (read.status === "ok" && read.partial)) return "unknown";
+    if (read.status === "invalid") return `its policy is ${read.reason}`;
+    const deny = read.statements.filter(deniesPlainHttp);
     if (deny.length === 0) return 'no statement denies s3:* to Principal "*" when aws:SecureTransport is "false"';
     if (!deny.some((s) => coversBucket(s, bucketName))) {
         return `the aws:SecureTransport deny does not cover both arn:aws:s3:::${bucketName ?? "<bucket>"} and arn:aws:s3:::${bucketName ?? "<bucket>"}/*`;

@@ -1,4 +1,5 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /**
  * The policy's config with the schema's defaults filled in.
@@ -24,4 +25,9 @@ export function configWithDefaults<C extends object>(
 /** Shorthand used by every policy: `cfg(args, schema)`. */
 export function cfg<C extends object>(args: { getConfig<T extends object>(): T }, schema: PolicyConfigSchema): C {
     return configWithDefaults<C>(schema, args.getConfig<Partial<C>>());
+}
+
+/** A config property holding a list of unique non-empty strings (names, keys, ARNs), with its default. */
+export function stringListSchema(dflt: readonly string[], description: string): PolicyConfigJSONSchema {
+    return { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true, default: [...dflt], description };
 }

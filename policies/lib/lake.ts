@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { detectLayer, LayerPatterns, LayerVerdict, MarkerSource, NameCandidate } from "./layers";
-import { peek, str, stringMap } from "./props";
+import { MARKERS } from "../../contract";
+import { LayerEvidence, layerOf, LayerPatterns, LayerVerdict, MarkerSource, NameCandidate } from "./layers";
+import { peek, str, stringMap, UNKNOWN } from "./props";
 import { ofType, References } from "./stack";
 import { BUCKET_TYPES, T } from "./types";
 
@@ -22,22 +23,39 @@ export function tableLayers(
     resources: readonly PolicyResource[],
     patterns?: Partial<LayerPatterns>,
 ): (table: PolicyResource) => LayerVerdict | undefined {
+    const evidence = tableEvidence(resources);
+    return (table) => layerOf(evidence(table), patterns);
+}
+
+/** The evidence `tableLayers` decides on, for explanations (`explainNoLayer`) and for waiting on unknowns. */
+export function tableEvidence(resources: readonly PolicyResource[]): (table: PolicyResource) => LayerEvidence {
     const dbs = new References(ofType(resources, [T.glueCatalogDatabase]), ["databaseName"], ["name", "id"]);
     return (table) => {
         const db = dbs.targetOf(table);
         const markers: MarkerSource[] = [{ where: "table parameter", values: stringMap(table.props, "parameters") }];
         if (db) markers.push({ where: `database '${db.name}' parameter`, values: stringMap(db.props, "parameters") });
+        const icebergLocation = ["openTableFormatInput", "icebergInput", "icebergTableInput", "location"];
         const names: NameCandidate[] = [
             { what: "database name", text: str(table.props, "databaseName") ?? (db && str(db.props, "name")) },
-            { what: `database '${db?.name}' locationUri`, text: db && str(db.props, "locationUri") },
+            ...(db ? [{ what: `database '${db.name}' locationUri`, text: str(db.props, "locationUri") }] : []),
             { what: "location", text: str(table.props, "storageDescriptor", "location") },
-            {
-                what: "Iceberg location",
-                text: str(table.props, "openTableFormatInput", "icebergInput", "icebergTableInput", "location"),
-            },
+            { what: "Iceberg location", text: str(table.props, ...icebergLocation) },
         ];
-        return detectLayer(markers, names, patterns);
+        const pending = pendingOf([
+            ["parameters", table.props, ["parameters"]],
+            [`parameters["${MARKERS.layer}"]`, table.props, ["parameters", MARKERS.layer]],
+            ["databaseName", db ? undefined : table.props, ["databaseName"]],
+            ["storageDescriptor.location", table.props, ["storageDescriptor", "location"]],
+            [icebergLocation.join("."), table.props, icebergLocation],
+            [`database '${db?.name}' parameters`, db?.props, ["parameters"]],
+            [`database '${db?.name}' locationUri`, db?.props, ["locationUri"]],
+        ]);
+        return { markers, names, pending };
     };
+}
+
+function pendingOf(checks: [what: string, props: unknown, path: string[]][]): string[] {
+    return checks.filter(([, props, path]) => props !== undefined && peek(props, ...path) === UNKNOWN).map(([what]) => what);
 }
 
 /**
@@ -73,6 +91,12 @@ export function firehoseLayers(
     resources: readonly PolicyResource[],
     patterns?: Partial<LayerPatterns>,
 ): (stream: PolicyResource) => LayerVerdict | undefined {
+    const evidence = firehoseEvidence(resources);
+    return (stream) => layerOf(evidence(stream), patterns);
+}
+
+/** The evidence `firehoseLayers` decides on. */
+export function firehoseEvidence(resources: readonly PolicyResource[]): (stream: PolicyResource) => LayerEvidence {
     const path = ["extendedS3Configuration", "bucketArn"];
     const buckets = new References(ofType(resources, BUCKET_TYPES), path, ["arn"]);
     return (stream) => {
@@ -82,9 +106,16 @@ export function firehoseLayers(
         const names: NameCandidate[] = [
             { what: "prefix", text: str(stream.props, "extendedS3Configuration", "prefix") },
             { what: "bucket ARN", text: str(stream.props, ...path) },
-            { what: "bucket name", text: bucket && str(bucket.props, "bucket") },
         ];
-        return detectLayer(markers, names, patterns);
+        if (bucket) names.push({ what: "bucket name", text: str(bucket.props, "bucket") });
+        const pending = pendingOf([
+            ["tags", stream.props, ["tags"]],
+            ["extendedS3Configuration.prefix", stream.props, ["extendedS3Configuration", "prefix"]],
+            ["extendedS3Configuration.bucketArn", bucket ? undefined : stream.props, path],
+            [`bucket '${bucket?.name}' tags`, bucket?.props, ["tags"]],
+            [`bucket '${bucket?.name}' name`, bucket?.props, ["bucket"]],
+        ]);
+        return { markers, names, pending };
     };
 }
 

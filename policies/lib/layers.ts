@@ -101,3 +101,41 @@ export function detectLayer(
     }
     return undefined;
 }
+
+/** What a layer decision looked at: markers, then name candidates; `pending` lists computed (preview) evidence. */
+export interface LayerEvidence {
+    markers: MarkerSource[];
+    names: NameCandidate[];
+    /** Evidence fields that are unknown until apply: no verdict is final while any is pending. */
+    pending: string[];
+}
+
+export function layerOf(e: LayerEvidence, patterns?: Partial<LayerPatterns>): LayerVerdict | undefined {
+    return detectLayer(e.markers, e.names, patterns);
+}
+
+/**
+ * Why no layer was found, naming every piece of evidence looked at, e.g. `no lake:layer marker in the table
+ * parameters or database 'dw' parameters, and database name "analytics_dw" matches no layer pattern`.
+ */
+export function explainNoLayer(e: LayerEvidence): string {
+    const invalid = e.markers.filter((m) => m.values[MARKERS.layer] !== undefined);
+    const where = e.markers.map((m) => `${m.where}s`).join(" or ");
+    const markerPart =
+        invalid.length > 0
+            ? invalid.map((m) => `${m.where} ${MARKERS.layer}="${m.values[MARKERS.layer]}" is not bronze, silver, gold or raw`).join("; ")
+            : `no ${MARKERS.layer} marker in the ${where}`;
+    const names = e.names.filter((n): n is { what: string; text: string } => n.text !== undefined);
+    const namePart =
+        names.length === 0
+            ? `no ${e.names.map((n) => n.what).join(", ")} to match a layer pattern against`
+            : `${names.map((n) => `${n.what} "${n.text}"`).join(", ")} ${names.length === 1 ? "matches" : "match"} no layer pattern`;
+    return `${markerPart}, and ${namePart}`;
+}
+
+/** The default patterns' words, for messages ("raw|bronze|landing"). */
+export function patternWords(patterns?: Partial<LayerPatterns>): string {
+    const p = { ...DEFAULT_LAYER_PATTERNS, ...(patterns ?? {}) };
+    const words = (re: string) => /\(\?:([^()]*)\)\(\?:\[\^a-z0-9\]/.exec(re)?.[1] ?? re;
+    return `bronze: ${words(p.bronze)}; silver: ${words(p.silver)}; gold: ${words(p.gold)}`;
+}

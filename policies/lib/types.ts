@@ -15,6 +15,9 @@ export const T = {
     bucketLogging: "aws:s3/bucketLogging:BucketLogging",
     bucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
     athenaWorkgroup: "aws:athena/workgroup:Workgroup",
+    athenaDatabase: "aws:athena/database:Database",
+    athenaNamedQuery: "aws:athena/namedQuery:NamedQuery",
+    athenaPreparedStatement: "aws:athena/preparedStatement:PreparedStatement",
     glueCatalogDatabase: "aws:glue/catalogDatabase:CatalogDatabase",
     glueCatalogTable: "aws:glue/catalogTable:CatalogTable",
     glueCrawler: "aws:glue/crawler:Crawler",
@@ -29,14 +32,30 @@ export const T = {
     kinesisStream: "aws:kinesis/stream:Stream",
     secret: "aws:secretsmanager/secret:Secret",
     kmsKey: "aws:kms/key:Key",
+    iamPolicy: "aws:iam/policy:Policy",
+    iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
+    iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    iamRole: "aws:iam/role:Role",
+    iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    iamUserPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    iamGroupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    iamRolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    iamUserPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    iamGroupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 } as const;
 
 export const BUCKET_TYPES: readonly string[] = [T.bucket, T.bucketV2];
 export const BUCKET_SSE_TYPES: readonly string[] = [T.bucketSse, T.bucketSseV2];
 
-/** Any resource of these types makes the stack a Glue stack (needs catalog encryption settings). */
+/**
+ * Any resource of these types makes the stack a Glue stack (needs catalog encryption settings). An
+ * aws.athena.Database is one too: Athena creates it in the Glue Data Catalog.
+ */
 export const GLUE_TYPES: readonly string[] = [
     T.glueCatalogDatabase,
+    T.athenaDatabase,
     T.glueCatalogTable,
     T.glueCrawler,
     T.glueJob,

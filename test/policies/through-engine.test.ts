@@ -8,6 +8,8 @@ import { expect } from "chai";
 import { execFile } from "child_process";
 import * as path from "path";
 import type { Violation } from "../../tools/engine/types";
+import { coverage } from "../../policies/lib/coverage";
+import { runPlan } from "../../tools/lake/host";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(ROOT, "test/fixtures/violations");
@@ -97,6 +99,51 @@ const EXPECTED: Record<string, { stack: string; fires: [policy: string, resource
             ["kms-key-rotation", "warehouse"],
         ],
     },
+    // Checked as prod: lake-layer-determined is mandatory there.
+    "unjudged-layers": {
+        stack: "prod",
+        fires: [
+            ["lake-layer-determined", "dw-orders"],
+            ["lake-layer-determined", "sl-events"],
+            ["lake-layer-determined", "clicks"],
+        ],
+    },
+    "athena-ddl-in-curated": {
+        stack: "dev",
+        fires: [
+            ["curated-columnar-format", "clicks-json"],
+            ["curated-columnar-format", "orders-text"],
+            ["curated-table-partitioning", "orders-text"],
+            ["lake-layer-determined", "dw-ddl"],
+        ],
+    },
+    "athena-unencrypted-databases": {
+        stack: "dev",
+        fires: [
+            ["athena-database-encryption", "reporting"],
+            ["athena-database-encryption", "scratch"],
+            ["athena-no-primary-workgroup", "top-customers"],
+            ["athena-no-primary-workgroup", "orders-by-day"],
+            ["glue-catalog-encryption", "-"],
+        ],
+    },
+    "open-bucket-policy": {
+        stack: "dev",
+        fires: [
+            ["s3-bucket-policy-not-public", "exports-policy"],
+            ["s3-bucket-policy-not-public", "landing"],
+        ],
+    },
+    "iam-full-access": {
+        stack: "dev",
+        fires: [
+            ["iam-no-lake-full-access", "etl-s3"],
+            ["iam-no-lake-full-access", "etl-glue"],
+            ["iam-no-lake-full-access", "etl-inline"],
+            ["iam-no-lake-full-access", "analysts"],
+            ["iam-no-lake-full-access", "admin"],
+        ],
+    },
 };
 
 const nameOf = (v: Violation) => (v.urn ? v.urn.split("::").pop()! : "-");
@@ -145,6 +192,37 @@ describe("policy packs through the offline engine (plain @pulumi/aws programs)",
         expect(prot.filter((v) => v.message.includes("without protect: true"))).to.have.length(2);
         // dev config leaves it off.
         expect(results.get("csv-in-gold/dev")!.violations.some((v) => v.policy === "prod-data-protection")).to.equal(false);
+    });
+
+    it("the DDL fixture's passing CTAS and the lake's clean saved queries are not flagged", () => {
+        const ddl = results.get("athena-ddl-in-curated/dev")!.violations.map(nameOf);
+        expect(ddl).to.not.include("daily-ctas");
+        // The storage-handler DDL can't be read: coverage reports it (below), no rule passes judgement on it.
+        expect(ddl).to.not.include("handler-ddl");
+    });
+
+    it("coverage() over the engine's plans names what the layer rules could not judge, and why", async () => {
+        const plan = async (program: string) => (await runPlan({ programDir: path.join(FIXTURES, program), stack: "dev" })).plan.resources;
+        const unjudged = (entries: ReturnType<typeof coverage>, policy: string) =>
+            entries.find((e) => e.policy === policy)!.unjudged.map((u) => `${u.urn.split("::").pop()}: ${u.reason}`);
+
+        const layers = coverage(await plan("unjudged-layers"));
+        expect(unjudged(layers, "curated-columnar-format")).to.deep.equal([
+            'dw-orders: no lake:layer marker in the table parameters or database \'analytics-dw\' parameters, and database name "analytics_dw", location "s3://acme-dw/orders/" match no layer pattern',
+            'sl-events: no lake:layer marker in the table parameters or database \'serverlessdb\' parameters, and database name "serverlessdb", location "s3://acme-serverless/events/" match no layer pattern',
+        ]);
+        expect(unjudged(layers, "firehose-columnar-conversion")).to.have.length(1);
+        expect(unjudged(layers, "firehose-columnar-conversion")[0]).to.match(/^clicks: no lake:layer marker in the stream tags or bucket 'events' tags/);
+
+        const ddl = coverage(await plan("athena-ddl-in-curated"));
+        const columnar = ddl.find((e) => e.policy === "curated-columnar-format")!;
+        expect(columnar.judged).to.equal(3);
+        const ddlUnjudged = unjudged(ddl, "curated-columnar-format");
+        expect(ddlUnjudged).to.have.length(2);
+        expect(ddlUnjudged[0]).to.equal(
+            "dw-ddl: aws.athena.NamedQuery 'dw-ddl' (CREATE EXTERNAL TABLE analytics_dw.facts): no lake:layer marker in the table parameters, and database name \"analytics_dw\", location \"s3://acme-dw/facts/\" match no layer pattern",
+        );
+        expect(ddlUnjudged[1]).to.match(/^handler-ddl: query "CREATE EXTERNAL TABLE sales_gold\.kv .*": could not read the CREATE TABLE statement: STORED BY \(a Hive storage handler\) is not Athena DDL/);
     });
 
     it("a plain program written to the rules passes every pack (no false positives)", () => {

@@ -12,9 +12,33 @@ export const DEFAULT_PROTECTED_TYPES: string[] = [
     T.glueCatalogDatabase,
 ];
 
+/**
+ * The configuration that protects the data: deleting one of these by a code change silently removes encryption,
+ * TLS-only access, public access blocks, versioning, retention, the catalog's encryption or Lake Formation's control.
+ */
+export const DEFAULT_PROTECTIVE_CONFIG_TYPES: string[] = [
+    T.bucketPolicy,
+    T.bucketPublicAccessBlock,
+    T.bucketSse,
+    T.bucketSseV2,
+    T.bucketVersioning,
+    T.bucketVersioningV2,
+    T.bucketLifecycle,
+    T.bucketLifecycleV2,
+    T.bucketLogging,
+    T.bucketLoggingV2,
+    T.bucketOwnershipControls,
+    T.kmsKeyPolicy,
+    T.glueCatalogEncryption,
+    T.glueSecurityConfiguration,
+    T.lfSettings,
+    T.lfResource,
+];
+
 export interface DataProtectionConfig {
     enforceProtection: boolean;
     protectedTypes: string[];
+    protectedConfigTypes: string[];
 }
 
 const configSchema: PolicyConfigSchema = {
@@ -30,6 +54,12 @@ const configSchema: PolicyConfigSchema = {
             default: DEFAULT_PROTECTED_TYPES,
             description: "Data-bearing Pulumi type tokens that must be protected.",
         },
+        protectedConfigTypes: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            default: DEFAULT_PROTECTIVE_CONFIG_TYPES,
+            description: "Type tokens of the configuration that protects the data (bucket policies, encryption, public access blocks, versioning, lifecycle, logging, key policies, catalog encryption, security configurations, Lake Formation settings and registrations): protected like the data.",
+        },
     },
 };
 
@@ -42,14 +72,21 @@ const configSchema: PolicyConfigSchema = {
 export const prodDataProtection: ResourceValidationPolicy = {
     name: "prod-data-protection",
     description:
-        "When enforceProtection is on (prod), buckets, KMS keys, Redshift clusters/namespaces and Glue databases are protected, buckets don't forceDestroy and clusters keep a final snapshot.",
+        "When enforceProtection is on (prod), buckets, KMS keys, Redshift clusters/namespaces and Glue databases, and the configuration that protects them (bucket policies, encryption, public access blocks, versioning, lifecycle, logging, key policies, catalog encryption, security configurations, Lake Formation settings and registrations) are protected, buckets don't forceDestroy and clusters keep a final snapshot.",
     severity: "high",
     tags: ["hygiene", "data-protection"],
     configSchema,
     remediationSteps: "Pass { protect: true } in the resource options (components: protect their data-bearing children in prod); unset forceDestroy; set skipFinalSnapshot false with finalSnapshotIdentifier.",
     validateResource: (args, report) => {
-        const { enforceProtection, protectedTypes } = cfg<DataProtectionConfig>(args, configSchema);
-        if (!enforceProtection || !protectedTypes.includes(args.type)) return;
+        const { enforceProtection, protectedTypes, protectedConfigTypes } = cfg<DataProtectionConfig>(args, configSchema);
+        if (!enforceProtection) return;
+        if (protectedConfigTypes.includes(args.type)) {
+            if (!args.opts.protect) {
+                report(`${subject(args)} protects lake data (encryption, access, versioning, retention or Lake Formation control) but is not protected: deleting it by a code change removes that protection. Fix: add { protect: true } (and retainOnDelete) to its resource options.`);
+            }
+            return;
+        }
+        if (!protectedTypes.includes(args.type)) return;
         if (!args.opts.protect) {
             report(`${subject(args)} is a data-bearing resource without protect: true, so a destroy or an accidental replace deletes it. Fix: add { protect: true } to its resource options.`);
         }

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { athenaBytesScannedCutoff } from "../../policies/lake-hygiene/athena-bytes-scanned-cutoff";
-import { prodDataProtection } from "../../policies/lake-hygiene/prod-data-protection";
+import { datasetRetentionEnforced } from "../../policies/lake-hygiene/dataset-retention-enforced";
+import { DEFAULT_PROTECTIVE_CONFIG_TYPES, prodDataProtection } from "../../policies/lake-hygiene/prod-data-protection";
 import { requiredTags } from "../../policies/lake-hygiene/required-tags";
 import { T } from "../../policies/lib/types";
-import { flip, runResource } from "./helpers";
+import { flip, res, runResource, runStack } from "./helpers";
 
 const TAGS = { owner: "data-platform", "cost-center": "cc-1234", "data-classification": "internal", environment: "prod" };
 
@@ -67,6 +68,47 @@ describe("lake-hygiene", () => {
         });
         it("ignores types that hold no data", async () => {
             expect(await runResource(prodDataProtection, T.athenaWorkgroup, {}, { config: prod })).to.deep.equal([]);
+        });
+        it("protects the configuration that protects the data: a bucket policy, encryption, public access block, key policy, LF settings...", async () => {
+            for (const type of DEFAULT_PROTECTIVE_CONFIG_TYPES) {
+                expect(await runResource(prodDataProtection, type, {}, { config: prod, opts: { protect: true } }), type).to.deep.equal([]);
+                const v = await runResource(prodDataProtection, type, {}, { config: prod, name: "gold-policy" });
+                expect(v, type).to.have.length(1);
+                expect(v[0].message).to.contain("protects lake data");
+            }
+            expect(await runResource(prodDataProtection, T.bucketPolicy, {})).to.deep.equal([]);
+        });
+    });
+
+    describe("dataset-retention-enforced", () => {
+        const bucket = res(T.bucket, "bronze", { bucket: "lake-bronze" });
+        const table = (props: Record<string, unknown> = {}) =>
+            res(T.glueCatalogTable, "customer-table", {
+                name: "customer",
+                retention: 90,
+                parameters: { "lake:classification": "pii" },
+                storageDescriptor: { location: "s3://lake-bronze/crm/customer/" },
+                ...props,
+            });
+        const lifecycle = (rules: unknown[]) => res(T.bucketLifecycle, "bronze-lifecycle", { bucket: "lake-bronze", rules }, { refs: { bucket: [bucket] } });
+        const layerRule = { id: "tiering-and-expiry", status: "Enabled", filter: {}, expiration: { days: 730 } };
+        const datasetRule = { id: "retention-customer", status: "Enabled", filter: { prefix: "crm/customer/" }, expiration: { days: 90 } };
+        it("passes a pii table whose prefix expires within its retention", async () => {
+            expect(await runStack(datasetRetentionEnforced, [bucket, table(), lifecycle([layerRule, datasetRule])])).to.deep.equal([]);
+        });
+        it("flags a pii table kept longer than its retention by the layer's lifecycle", async () => {
+            const v = await runStack(datasetRetentionEnforced, [bucket, table(), lifecycle([layerRule])]);
+            expect(v).to.have.length(1);
+            expect(v[0].message).to.match(/is pii with a retention of 90 days, but the earliest lifecycle expiry of s3:\/\/lake-bronze\/crm\/customer\/ is 730 days/);
+        });
+        it("flags a pii table with no expiring rule at all, and ignores disabled or other-prefix rules", async () => {
+            const other = { ...datasetRule, filter: { prefix: "crm/other/" } };
+            const disabled = { ...datasetRule, status: "Disabled" };
+            expect((await runStack(datasetRetentionEnforced, [bucket, table(), lifecycle([other, disabled])]))[0].message).to.contain("no lifecycle rule expires");
+        });
+        it("ignores internal tables and tables without retention", async () => {
+            expect(await runStack(datasetRetentionEnforced, [bucket, table({ parameters: { "lake:classification": "internal" } }), lifecycle([layerRule])])).to.deep.equal([]);
+            expect(await runStack(datasetRetentionEnforced, [bucket, table({ retention: undefined }), lifecycle([layerRule])])).to.deep.equal([]);
         });
     });
 });

@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { athenaDatabaseEncryption } from "./athena-database-encryption";
 import { athenaNoPrimaryWorkgroup } from "./athena-no-primary-workgroup";
+import { athenaResultsIsolated } from "./athena-results-isolated";
 import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
 import { glueCatalogEncryption } from "./glue-catalog-encryption";
 import { glueSecurityConfiguration } from "./glue-security-configuration";
@@ -26,6 +27,7 @@ export const policies: Policies = [
     s3TlsOnly,
     s3BucketPolicyNotPublic,
     athenaWorkgroupEncryption,
+    athenaResultsIsolated,
     athenaDatabaseEncryption,
     athenaNoPrimaryWorkgroup,
     glueCatalogEncryption,

@@ -68,6 +68,13 @@ const EXPECTED: Record<string, { stack: string; fires: [policy: string, resource
             ["prod-data-protection", "exports"],
         ],
     },
+    "shared-results-retention": {
+        stack: "dev",
+        fires: [
+            ["athena-results-isolated", "crm"],
+            ["dataset-retention-enforced", "customer"],
+        ],
+    },
     "athena-open": {
         stack: "dev",
         fires: [

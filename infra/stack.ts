@@ -34,7 +34,14 @@ export function datasetRetention(datasets: readonly Dataset[], bucketOf: (layer:
 
 export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
     // Dataset files are validated before anything is registered: a bad file registers no resource.
-    const { datasets, connections } = loadStackDatasets({ root: opts.root ?? REPO_ROOT, stack: config.stack, accountId: config.accountId, region: config.region });
+    const { datasets, connections } = loadStackDatasets({
+        root: opts.root ?? REPO_ROOT,
+        stack: config.stack,
+        accountId: config.accountId,
+        region: config.region,
+        // The Namer's arguments: locations are checked against the stack's real bucket names, derived names against AWS limits.
+        naming: { prefix: config.namePrefix, environment: config.environment, accountId: config.accountId },
+    });
     // Validation guarantees allowDataDestroy is false in prod; the context refuses protected + force-destroyable.
     const context = createLakeContext({
         prefix: config.namePrefix,

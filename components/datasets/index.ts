@@ -1,9 +1,12 @@
 /** The dataset model and its loader: the public API the catalog component and the Pulumi program use. */
 export * from "./model";
 export { DatasetError, DatasetProblem, formatProblem } from "./problems";
-export { loadStackDatasets, loadDatasetSources, findDatasetFiles, discoverStacks, connectionsFile, DATASETS_DIR, LoadedDatasets, SourceText, LoadSourcesOptions } from "./loader";
+export { loadStackDatasets, loadDatasetSources, findDatasetFiles, discoverStacks, connectionsFile, externalLocationsFile, readSource, DATASETS_DIR, LoadedDatasets, SourceText, LoadSourcesOptions, StackDatasetsOptions } from "./loader";
+export { decodeSource, firstInvalidUtf8 } from "./yaml-source";
+export { lakeBuckets, LakeBuckets, pathProblem } from "./locations";
+export { connectionSecretName } from "./connections";
 export { datasetLineage, Lineage, LineageEdge, LineageInput, LineageKind } from "./lineage";
-export { DatasetFile, ConnectionsFile, OVERRIDABLE, publishedSchemas, datasetJsonSchema, connectionsJsonSchema } from "./shape";
+export { DatasetFile, ConnectionsFile, ExternalLocationsFile, OVERRIDABLE, publishedSchemas, datasetJsonSchema, connectionsJsonSchema, externalLocationsJsonSchema } from "./shape";
 export { serdeFor, StorageFormat, defaultLocation, defaultLocationTemplate, projectionParameters, formatTableParameters, avroSchema, renderDdl, previewQuery, partitionCountQuery } from "./format";
 export { parseHiveType, normaliseHiveType, formatHiveType, HiveType, HiveTypeError } from "./hive-types";
 export { resolvePrincipal } from "./principals";

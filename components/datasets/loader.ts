@@ -13,18 +13,21 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { partitionOf } from "../../contract";
+import { NamerArgs, partitionOf } from "../../contract";
 import { buildDataset, FileContext, StackContext } from "./build";
 import { connectionsFile, loadConnections } from "./connections";
+import { checkLocation, effectiveLocation, ExternalLocation, externalLocationsFile, LakeBuckets, lakeBuckets, loadExternalLocations, overlapProblems, staleExternalLocations } from "./locations";
 import { Dataset, JdbcConnection } from "./model";
+import { derivedNameProblems } from "./names";
 import { normalise } from "./normalise";
-import { DatasetError, DatasetProblem, didYouMean, sortProblems } from "./problems";
+import { DatasetError, DatasetProblem, didYouMean, FieldPath, sortProblems } from "./problems";
 import { schemaCheck } from "./schema-problems";
 import { DatasetFile, datasetJsonSchema, OVERRIDABLE, OverridableField } from "./shape";
 import { DeclaredDatasets, jdbcSourceProblems, lineageProblems } from "./sources";
-import { parseSource, SourceFile, SourceText } from "./yaml-source";
+import { decodeSource, parseSource, SourceFile, SourceText } from "./yaml-source";
 
 export { connectionsFile } from "./connections";
+export { externalLocationsFile } from "./locations";
 export type { SourceText } from "./yaml-source";
 
 /** Where dataset files live, relative to the repo root. */
@@ -49,23 +52,52 @@ export interface LoadSourcesOptions {
     connections: SourceText[];
     /** Stacks that exist; `stacks:` and `overrides:` naming another one is an error. Empty: not checked. */
     knownStacks?: string[];
+    /**
+     * The stack's naming (config's prefix, environment, account: the contract Namer's arguments): gives the layer
+     * buckets a location must be inside and the names every dataset derives, all checked here. The program and the
+     * CLI always pass it; undefined (unit tests of other capabilities) skips the checks that need bucket names.
+     */
+    naming?: NamerArgs;
+    /** This stack's `stacks/<stack>/external-locations.yaml` (usually one, or none). */
+    externalLocations?: SourceText[];
+}
+
+/** What `loadStackDatasets` reads from disk besides the files: the stack and what the stack config says of it. */
+export interface StackDatasetsOptions {
+    root?: string;
+    stack: string;
+    accountId: string;
+    region?: string;
+    /** See LoadSourcesOptions.naming. */
+    naming?: NamerArgs;
 }
 
 const checkDatasetSchema = schemaCheck(datasetJsonSchema());
 
 /** Read every dataset file and the stack's connections from disk, then validate (see loadDatasetSources). */
-export function loadStackDatasets(opts: { root?: string; stack: string; accountId: string; region?: string }): LoadedDatasets {
+export function loadStackDatasets(opts: StackDatasetsOptions): LoadedDatasets {
     const root = opts.root ?? process.cwd();
-    const read = (file: string): SourceText => ({ file, text: fs.readFileSync(path.join(root, file), "utf8") });
-    const connFile = connectionsFile(opts.stack);
+    // A wrong root must not read as a lake without datasets: deploying that would drop every table.
+    if (!fs.existsSync(path.join(root, DATASETS_DIR))) {
+        throw new DatasetError([{ file: DATASETS_DIR, line: 0, column: 0, field: "", value: path.join(root, DATASETS_DIR), message: `no such folder: dataset files live in ${DATASETS_DIR}/<domain>/<name>.yaml under the repository root` }]);
+    }
+    const read = (file: string): SourceText => readSource(root, file);
+    const optional = (file: string): SourceText[] => (fs.existsSync(path.join(root, file)) ? [read(file)] : []);
     return loadDatasetSources({
         stack: opts.stack,
         accountId: opts.accountId,
         ...(opts.region !== undefined ? { region: opts.region } : {}),
+        ...(opts.naming ? { naming: opts.naming } : {}),
         datasets: findDatasetFiles(root).map(read),
-        connections: fs.existsSync(path.join(root, connFile)) ? [read(connFile)] : [],
+        connections: optional(connectionsFile(opts.stack)),
+        externalLocations: optional(externalLocationsFile(opts.stack)),
         knownStacks: discoverStacks(root),
     });
+}
+
+/** A repo-relative file as bytes decoded strictly: invalid UTF-8 becomes a problem, not U+FFFD (see decodeSource). */
+export function readSource(root: string, file: string): SourceText {
+    return decodeSource(file, fs.readFileSync(path.join(root, file)));
 }
 
 /** Dataset files under stacks/datasets, sorted, as repo-relative paths with forward slashes. */
@@ -98,13 +130,17 @@ export function discoverStacks(root: string): string[] {
 export function loadDatasetSources(opts: LoadSourcesOptions): LoadedDatasets {
     const problems: DatasetProblem[] = [];
     const stack: StackContext = { stack: opts.stack, accountId: opts.accountId, partition: partitionOf(opts.region ?? ""), ...(opts.region ? { region: opts.region } : {}) };
-    const connections = loadConnections(opts.connections, problems);
-    const loaded: { ds: Dataset; src: SourceFile }[] = [];
+    const { connections, broken } = loadConnections(opts.connections, problems, opts.naming);
+    const external = loadExternalLocations(opts.externalLocations ?? [], problems);
+    const buckets = opts.naming ? lakeBuckets(opts.naming) : undefined;
+    const used = new Set<string>();
+    const env: FileEnv = { opts, stack, buckets, external, used };
+    const loaded: LoadedFile[] = [];
     // Names of this stack's datasets, valid or not: a bad input file must not also make its readers' inputs "unknown".
     const stackNames = new Set<string>();
     const declared: DeclaredDatasets = new Map();
     for (const text of opts.datasets) {
-        const result = loadDatasetFile(text, opts, stack, problems);
+        const result = loadDatasetFile(text, env, problems);
         if (result.name !== undefined) {
             if (result.inStack) stackNames.add(result.name);
             if (result.declared) declared.set(result.name, result.declared);
@@ -112,15 +148,44 @@ export function loadDatasetSources(opts: LoadSourcesOptions): LoadedDatasets {
         if (result.loaded) loaded.push(result.loaded);
     }
     const seen = new Map<string, Dataset>();
-    for (const { ds, src } of loaded) {
+    const unique: LoadedFile[] = [];
+    for (const l of loaded) {
+        const { ds, src } = l;
         const first = seen.get(ds.name);
         if (first) problems.push(src.problem(["name"], `duplicate dataset name in stack '${opts.stack}': ${first.file} already defines it; table names are unique per stack`, ds.name));
-        else seen.set(ds.name, ds);
-        if (ds.source.type === "jdbc") problems.push(...jdbcSourceProblems(ds.source, connections, opts.stack, src));
+        else {
+            seen.set(ds.name, ds);
+            unique.push(l);
+        }
+        if (ds.source.type === "jdbc") problems.push(...jdbcSourceProblems(ds.source, connections, opts.stack, src, broken));
     }
     problems.push(...lineageProblems(loaded, stackNames, declared, opts.stack));
+    problems.push(...staleExternalLocations(external, used, loaded, stackNames, opts.stack, buckets));
+    // A duplicate name is its own problem: its (same) default location is not also reported as an overlap.
+    const located = unique.flatMap((l) => {
+        const location = effectiveLocation(l.ds, buckets);
+        return location ? [{ ...l, location }] : [];
+    });
+    problems.push(...overlapProblems(located));
     if (problems.length) throw new DatasetError(sortProblems(problems));
     return { datasets: loaded.map((l) => l.ds), connections };
+}
+
+/** A dataset that loaded, with where its location is written (its `location` field, or its name for the default). */
+interface LoadedFile {
+    ds: Dataset;
+    src: SourceFile;
+    at: FieldPath;
+}
+
+/** What every file of one load shares. */
+interface FileEnv {
+    opts: LoadSourcesOptions;
+    stack: StackContext;
+    buckets: LakeBuckets | undefined;
+    external: Map<string, ExternalLocation>;
+    /** External-location entries some dataset needed. */
+    used: Set<string>;
 }
 
 interface FileResult {
@@ -128,10 +193,22 @@ interface FileResult {
     name?: string;
     inStack: boolean;
     declared?: { stacks?: string[] };
-    loaded?: { ds: Dataset; src: SourceFile };
+    loaded?: LoadedFile;
 }
 
-function loadDatasetFile(text: SourceText, opts: LoadSourcesOptions, stack: StackContext, problems: DatasetProblem[]): FileResult {
+/** `stacks/datasets/<domain>/<name>.yaml`: exactly one folder (the domain) between DATASETS_DIR and the file. */
+function layoutProblem(file: string): DatasetProblem | undefined {
+    if (!file.startsWith(`${DATASETS_DIR}/`)) return undefined;
+    const depth = file.split("/").length - DATASETS_DIR.split("/").length;
+    if (depth === 2) return undefined;
+    const where = depth < 2 ? "directly in " + DATASETS_DIR + "/, not in a domain folder" : `${depth - 1} folders deep`;
+    return { file, line: 1, column: 1, field: "", value: file, message: `a dataset file is ${DATASETS_DIR}/<domain>/<name>.yaml; this one is ${where}: move it to ${DATASETS_DIR}/<its domain>/${path.posix.basename(file)}` };
+}
+
+function loadDatasetFile(text: SourceText, env: FileEnv, problems: DatasetProblem[]): FileResult {
+    const { opts, stack } = env;
+    const misplaced = layoutProblem(text.file);
+    if (misplaced) problems.push(misplaced);
     const parsed = parseSource(text, problems);
     if (!parsed) return { inStack: false };
     const { src, raw } = parsed;
@@ -170,7 +247,9 @@ function loadDatasetFile(text: SourceText, opts: LoadSourcesOptions, stack: Stac
         push: (...p) => problems.push(...p),
     };
     const ds = buildDataset(merge(base, override), ctx, stack);
-    return problems.length === before ? { ...result, loaded: { ds, src } } : result;
+    if (opts.naming) problems.push(...derivedNameProblems(ds, opts.naming, opts.stack, src));
+    checkLocation(ds, ctx, opts.stack, env.buckets, env.external.get(ds.name), env.used);
+    return problems.length === before ? { ...result, loaded: { ds, src, at: ds.location ? ctx.at("location") : ["name"] } } : result;
 }
 
 /** The base file with this stack's overrides applied: the OVERRIDABLE fields (the only ones the schema lets `overrides` have). */

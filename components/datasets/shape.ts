@@ -140,7 +140,9 @@ const overridable = {
         description: "AWS cron for the crawler: cron(minutes hours day-of-month month day-of-week year), exactly one of day-of-month/day-of-week is '?'.",
         examples: ["cron(0 3 * * ? *)"],
     }),
-    location: S3_URI.optional().meta({ description: "S3 URI of the data. @default s3://<layer bucket>/<domain>/<name>/" }),
+    location: S3_URI.optional().meta({
+        description: "S3 URI of the data: inside the dataset's own s3://<layer bucket>/<domain>/<name>/, unless stacks/<stack>/external-locations.yaml allows this location with a reason. @default s3://<layer bucket>/<domain>/<name>/",
+    }),
 };
 
 export const datasetFile = z
@@ -160,7 +162,7 @@ export const datasetFile = z
             .strictObject({
                 keys: z.record(z.string(), projectionKey).meta({ description: "One entry per partition key.", minProperties: 1 }),
                 locationTemplate: z.string().min(1).optional().meta({
-                    description: "storage.location.template with ${key} for each partition key: a full s3:// URI, or a path relative to the dataset's location (keeps the file identical across stacks, whose buckets differ). @default <location><key>=${key}/ per key",
+                    description: "storage.location.template with ${key} for each partition key: a path relative to the dataset's location (keeps the file identical across stacks, whose buckets differ), or a full s3:// URI inside that location. @default <location><key>=${key}/ per key",
                 }),
             })
             .optional()
@@ -213,6 +215,23 @@ export const connectionsFile = z
     .meta({ description: "The JDBC sources of one stack (stacks/<stack>/connections.yaml). See docs/datasets.md." });
 export type ConnectionsFile = z.input<typeof connectionsFile>;
 
+export const externalLocationsFile = z
+    .strictObject({
+        locations: z
+            .array(
+                z.strictObject({
+                    dataset: identifier().meta({ description: "The dataset (its name) whose location this stack lets live outside the lake's buckets." }),
+                    location: S3_URI.meta({ description: "Exactly the location the dataset sets for this stack (location or overrides.<stack>.location), e.g. s3://acme-cloudfront-logs/cf/." }),
+                    reason: z.string().min(MIN_EXEMPTION_REASON_LENGTH).meta({
+                        description: `Why the data can't be in the dataset's own <layer bucket>/<domain>/<name>/ prefix (at least ${MIN_EXEMPTION_REASON_LENGTH} characters); reviewed with the stack's owners.`,
+                    }),
+                }),
+            )
+            .meta({ description: "Datasets of this stack allowed a location outside their own prefix of the lake's layer bucket, each with a written reason." }),
+    })
+    .meta({ description: "External dataset locations allowed in one stack (stacks/<stack>/external-locations.yaml). See docs/datasets.md." });
+export type ExternalLocationsFile = z.input<typeof externalLocationsFile>;
+
 export type JsonSchema = Record<string, unknown>;
 
 /**
@@ -240,11 +259,13 @@ function render(schema: z.ZodType, head: { id: string; title: string }): JsonSch
 
 export const datasetJsonSchema = (): JsonSchema => render(datasetFile, { id: "dataset.schema.json", title: "Lake dataset" });
 export const connectionsJsonSchema = (): JsonSchema => render(connectionsFile, { id: "connections.schema.json", title: "Lake JDBC connections of one stack" });
+export const externalLocationsJsonSchema = (): JsonSchema => render(externalLocationsFile, { id: "external-locations.schema.json", title: "Lake external dataset locations of one stack" });
 
 /** The published schema files (repo-relative path and exact text), as `npm run dataset -- schema` writes them. */
 export function publishedSchemas(): { file: string; text: string }[] {
     return [
         { file: "stacks/schema/dataset.schema.json", text: `${JSON.stringify(datasetJsonSchema(), null, 2)}\n` },
         { file: "stacks/schema/connections.schema.json", text: `${JSON.stringify(connectionsJsonSchema(), null, 2)}\n` },
+        { file: "stacks/schema/external-locations.schema.json", text: `${JSON.stringify(externalLocationsJsonSchema(), null, 2)}\n` },
     ];
 }

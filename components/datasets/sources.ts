@@ -4,7 +4,7 @@
  */
 import { LAYERS } from "../../contract";
 import type { FileContext, StackContext } from "./build";
-import { connectionsFile, JDBC_PATH_DEPTH } from "./connections";
+import { BrokenConnection, connectionsFile, JDBC_PATH_DEPTH } from "./connections";
 import { cronProblems } from "./cron";
 import { datasetLineage } from "./lineage";
 import { Dataset, DatasetFormat, DatasetSource, FIREHOSE_BUFFERING, FIREHOSE_CONVERTED_FORMATS, FirehoseInput, JdbcConnection } from "./model";
@@ -66,9 +66,20 @@ export function crawlerProblems(source: DatasetSource, r: Pick<DatasetFile, "cra
     }
 }
 
-export function jdbcSourceProblems(source: Extract<DatasetSource, { type: "jdbc" }>, connections: JdbcConnection[], stack: string, src: SourceFile): DatasetProblem[] {
+export function jdbcSourceProblems(
+    source: Extract<DatasetSource, { type: "jdbc" }>,
+    connections: JdbcConnection[],
+    stack: string,
+    src: SourceFile,
+    broken: ReadonlyMap<string, BrokenConnection> = new Map(),
+): DatasetProblem[] {
     const at: FieldPath = ["source"];
     const conn = connections.find((c) => c.name === source.connection);
+    const bad = broken.get(source.connection);
+    if (!conn && bad) {
+        // Declared but invalid: say so briefly and point at the entry, whose own problem is reported there.
+        return [src.problem([...at, "connection"], `connection '${source.connection}' is declared in ${bad.file}:${bad.line} but that entry is invalid (${bad.problem}); fix it there`, source.connection)];
+    }
     if (!conn) {
         const names = connections.map((c) => c.name);
         const hint = didYouMean(source.connection, names);

@@ -9,6 +9,49 @@ export interface SourceText {
     /** Path relative to the repo root (used in messages and for the file-name check). */
     file: string;
     text: string;
+    /** Where the file's bytes stop being UTF-8 (see `decodeSource`): such a file is rejected, never read with U+FFFD in it. */
+    invalidUtf8?: { offset: number; byte: number; line: number; column: number };
+}
+
+/**
+ * Bytes -> SourceText. Invalid UTF-8 is not replaced silently (a description would carry U+FFFD into Glue): the
+ * first bad byte is recorded and `parseSource` reports it with its offset, line and column.
+ */
+export function decodeSource(file: string, bytes: Uint8Array): SourceText {
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const offset = firstInvalidUtf8(bytes);
+    if (offset === undefined) return { file, text };
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) [line, lineStart] = [line + 1, i + 1];
+    return { file, text, invalidUtf8: { offset, byte: bytes[offset]!, line, column: offset - lineStart + 1 } };
+}
+
+/** Offset of the first byte that doesn't start or continue a well-formed UTF-8 sequence (RFC 3629), if any. */
+export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
+    try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        return undefined;
+    } catch {
+        // Find where, below.
+    }
+    for (let i = 0; i < bytes.length; ) {
+        const b = bytes[i]!;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+        if (!need) return i;
+        // Second-byte ranges that exclude overlong forms, surrogates and code points above U+10FFFF.
+        const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+        for (let k = 1; k <= need; k++) {
+            const c = bytes[i + k];
+            if (c === undefined || (k === 1 ? c < lo || c > hi : (c & 0xc0) !== 0x80)) return i;
+        }
+        i += need + 1;
+    }
+    return bytes.length;
 }
 
 /** A parsed YAML file that can point at the line of any field path. */
@@ -56,6 +99,18 @@ export interface ParsedSource {
 
 /** Parse YAML with positions; problems go to `problems`, and undefined means nothing else can be checked. */
 export function parseSource(text: SourceText, problems: DatasetProblem[]): ParsedSource | undefined {
+    if (text.invalidUtf8) {
+        const { offset, byte, line, column } = text.invalidUtf8;
+        problems.push({
+            file: text.file,
+            line,
+            column,
+            field: "",
+            value: undefined,
+            message: `not UTF-8: byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")} at byte offset ${offset} (line ${line}) is not valid UTF-8; save the file as UTF-8 (it would otherwise reach Glue and Athena as U+FFFD replacement characters)`,
+        });
+        return undefined;
+    }
     const lines = new LineCounter();
     const doc = parseDocument(text.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length) {

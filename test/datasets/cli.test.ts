@@ -56,6 +56,33 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
         expect(r.stdout).to.equal("");
     });
 
+    it("validate --root: a directory that doesn't exist, or isn't the project, is an error, not 'OK 0 dataset files'", () => {
+        const missing = path.join(os.tmpdir(), "no-such-lake-root");
+        const r = run(["validate"], missing);
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.equal("");
+        expect(r.stderr).to.equal(`--root ${missing}: no such directory\n`);
+        const empty = fs.mkdtempSync(path.join(os.tmpdir(), "datasets-cli-empty-"));
+        dirs.push(empty);
+        expect(run(["validate"], empty)).to.deep.include({ code: 1, stderr: `${empty} is not the lake's project: it has no Pulumi.yaml (pass --root <repository root>)\n` });
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(empty, "Pulumi.yaml"));
+        expect(run(["validate"], empty).stderr).to.match(/^no stacks: there is no Pulumi.<stack>.yaml in /);
+        const noDatasets = tmp();
+        fs.rmSync(path.join(noDatasets, "stacks/datasets"), { recursive: true });
+        expect(run(["list"], noDatasets)).to.deep.include({ code: 1, stderr: `${noDatasets} has no stacks/datasets/ folder: dataset files live in stacks/datasets/<domain>/<name>.yaml\n` });
+    });
+
+    it("validate: a location into another dataset's prefix fails for the stack that sets it, with file, line, field and value", () => {
+        const root = tmp();
+        const file = path.join(root, "stacks/datasets/shop/orders.yaml");
+        const crm = "s3://acme-lake-prod-bronze-222222222222/crm/customer/";
+        const text = `${fs.readFileSync(path.join(ROOT, "stacks/datasets/shop/orders.yaml"), "utf8")}overrides:\n  prod:\n    location: ${crm}\n`;
+        fs.writeFileSync(file, text);
+        const r = run(["validate"], root);
+        expect(r.code).to.equal(1);
+        expect(r.stderr.split("\n")[0]).to.match(new RegExp(`^stacks/datasets/shop/orders.yaml:${lineOf(text, "location: s3://")}:15 overrides.prod.location: is in the lake's bronze bucket but outside this dataset's own prefix s3://acme-lake-prod-bronze-222222222222/shop/orders/.* \\("${crm}"\\)$`));
+    });
+
     it("validate --stack: an unknown stack is a usage error", () => {
         const r = run(["validate", "--stack", "qa"]);
         expect(r.code).to.equal(1);

@@ -12,8 +12,9 @@ import { stackConfig } from "../../tools/dataset/commands";
 const ROOT = path.join(__dirname, "../..");
 const loaded: Record<string, { datasets: Dataset[]; connections: JdbcConnection[]; accountId: string }> = {};
 for (const stack of ["dev", "prod"]) {
-    const { accountId } = stackConfig(ROOT, stack);
-    loaded[stack] = { ...loadStackDatasets({ root: ROOT, stack, accountId, region: stackConfig(ROOT, stack).region }), accountId };
+    const { accountId, region, namePrefix, environment } = stackConfig(ROOT, stack);
+    // With the stack's naming, as the program loads them: locations and derived names are checked too.
+    loaded[stack] = { ...loadStackDatasets({ root: ROOT, stack, accountId, region, naming: { prefix: namePrefix, environment, accountId } }), accountId };
 }
 const byName = (stack: string, name: string) => loaded[stack]!.datasets.find((d) => d.name === name)!;
 
@@ -101,6 +102,14 @@ describe("datasets: the published JSON Schemas", () => {
         }
     });
 
+    it("each stack has an external-locations file (empty: no dataset reads data outside the lake) with its schema line", () => {
+        for (const stack of ["dev", "prod"]) {
+            const text = fs.readFileSync(path.join(ROOT, `stacks/${stack}/external-locations.yaml`), "utf8");
+            expect(text.split("\n")[0]).to.equal("# yaml-language-server: $schema=../schema/external-locations.schema.json");
+            expect(parse(text)).to.deep.equal({ locations: [] });
+        }
+    });
+
     it("are registered for VS Code", () => {
         const settings = JSON.parse(fs.readFileSync(path.join(ROOT, ".vscode/settings.json"), "utf8"));
         expect(settings["yaml.schemas"]).to.deep.equal({
@@ -125,7 +134,7 @@ describe("datasets: schema documentation for editors", () => {
         }
         return out;
     }
-    for (const file of ["dataset.schema.json", "connections.schema.json"]) {
+    for (const file of ["dataset.schema.json", "connections.schema.json", "external-locations.schema.json"]) {
         it(`${file} describes every field`, () => {
             const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "stacks/schema", file), "utf8"));
             expect(undocumented(schema, "", [])).to.deep.equal([]);

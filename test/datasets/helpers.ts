@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { stringify } from "yaml";
 import { DatasetError, DatasetProblem, formatProblem, LoadedDatasets, loadDatasetSources, SourceText } from "../../components/datasets";
+import type { NamerArgs } from "../../contract";
 
 export const ACCOUNT = "111111111111";
 export const DEV_CONNECTIONS: SourceText = {
@@ -56,17 +57,36 @@ export interface LoadOptions {
     connections?: SourceText[];
     /** The stack's region; undefined as in the loader (partition aws, ARN partitions unchecked). */
     region?: string;
+    /** The stack's naming; default: the acme-lake prefix in the stack's environment, as the program passes it. null: none. */
+    naming?: NamerArgs | null;
+    externalLocations?: SourceText[];
 }
 
+/** The Namer arguments the program passes for a stack (prefix acme-lake, environment = stack name). */
+export const namingFor = (stack: string): NamerArgs => ({ prefix: "acme-lake", environment: stack, accountId: ACCOUNT });
+
+/** `s3://acme-lake-<stack>-<layer>-111111111111`: a layer bucket of the test stacks. */
+export const bucketOf = (layer: string, stack = "dev") => `acme-lake-${stack}-${layer}-${ACCOUNT}`;
+
 export function loadTexts(datasets: SourceText[], opts: LoadOptions = {}): LoadedDatasets {
+    const stack = opts.stack ?? "dev";
+    const naming = opts.naming === undefined ? namingFor(stack) : opts.naming;
     return loadDatasetSources({
-        stack: opts.stack ?? "dev",
+        stack,
         accountId: ACCOUNT,
         ...(opts.region ? { region: opts.region } : {}),
+        ...(naming ? { naming } : {}),
         datasets,
         connections: opts.connections ?? [DEV_CONNECTIONS],
+        ...(opts.externalLocations ? { externalLocations: opts.externalLocations } : {}),
         knownStacks: ["dev", "prod"],
     });
+}
+
+/** A stack's external-locations file allowing `entries` (dataset -> location), with a long enough reason. */
+export function externalLocations(entries: Record<string, string>, stack = "dev"): SourceText {
+    const locations = Object.entries(entries).map(([dataset, location]) => ({ dataset, location, reason: "Written by another system into its own bucket; read in place." }));
+    return { file: `stacks/${stack}/external-locations.yaml`, text: toYaml({ locations }) };
 }
 
 export function loadObjects(objs: Record<string, any>[], opts: LoadOptions = {}): LoadedDatasets {

@@ -61,6 +61,12 @@ const cases: BadCase[] = [
     { title: "a date range that doesn't parse", change: (d) => (d.projection.keys.dt.range = "last 3 years"), field: "projection.keys.dt.range", line: "range: last 3 years", message: /a date range is 'start,end'/ },
     { title: "a date range not in the format", change: (d) => (d.projection.keys.dt.range = "2024/01/01,NOW"), field: "projection.keys.dt.range", line: "range: 2024/01/01,NOW", message: /each a date in the format yyyy-MM-dd/ },
     { title: "a date range that ends before it starts", change: (d) => (d.projection.keys.dt.range = "2025-01-01,2024-01-01"), field: "projection.keys.dt.range", line: "range: 2025-01-01,2024-01-01", message: /start 2025-01-01 is after end 2024-01-01/ },
+    { title: "a date that isn't one (month 13, day 45)", change: (d) => (d.projection.keys.dt.range = "2024-13-45,NOW"), field: "projection.keys.dt.range", line: "range: 2024-13-45,NOW", message: /^2024-13-45 is not a date: month 13 is not 1-12$/ },
+    { title: "a day the month doesn't have", change: (d) => (d.projection.keys.dt.range = "2023-02-29,2024-01-01"), field: "projection.keys.dt.range", line: "range: 2023-02-29", message: /^2023-02-29 is not a date: day 29 is not in 1-28 for month 2$/ },
+    { title: "an hour past 23", change: (d) => (d.projection.keys.dt = { type: "date", range: "2024/01/01/24,NOW", format: "yyyy/MM/dd/HH", interval: 1, unit: "HOURS" }), field: "projection.keys.dt.range", line: "range: 2024/01/01/24", message: /hour 24 is not 0-23/ },
+    { title: "a NOW-relative range that ends before it starts", change: (d) => (d.projection.keys.dt.range = "NOW+1YEARS,NOW-5YEARS"), field: "projection.keys.dt.range", line: "range: NOW+1YEARS", message: /^start NOW\+1YEARS is after end NOW-5YEARS$/ },
+    { title: "NOW-relative ends in different units, reversed", change: (d) => (d.projection.keys.dt.range = "NOW-1DAYS,NOW-3WEEKS"), field: "projection.keys.dt.range", line: "range: NOW-1DAYS", message: /^start NOW-1DAYS is after end NOW-3WEEKS$/ },
+    { title: "an enum value with a '/' (it becomes a folder)", change: (d) => (d.projection.keys.dt = { type: "enum", values: ["eu", "../crm"] }), field: "projection.keys.dt.values[1]", line: "- ../crm", message: /an enum value is one folder name in the data's path: no '\/', '\.' or '\.\.'/ },
     { title: "a date format Athena doesn't know", change: (d) => (d.projection.keys.dt.format = "yyyy-QQ"), field: "projection.keys.dt.format", line: "format: yyyy-QQ", message: /not a date format/ },
     { title: "an hourly date format without a unit", change: (d) => (d.projection.keys.dt.format = "yyyy/MM/dd/HH"), field: "projection.keys.dt", line: "dt:", message: /finer than a day: set interval and unit/ },
     { title: "an integer range that doesn't parse", change: (d) => (d.projection.keys.dt = { type: "integer", range: "1-31" }), field: "projection.keys.dt.range", line: "range: 1-31", message: /an integer range is 'min,max'/ },
@@ -244,6 +250,12 @@ describe("datasets: loader, defaults and normalisation", () => {
         const ds = { ...validDataset(), stacks: ["prod"] };
         expect(loadObjects([ds], { stack: "dev" }).datasets).to.deep.equal([]);
         expect(loadObjects([ds], { stack: "prod" }).datasets).to.have.length(1);
+    });
+
+    it("accepts leap days, NOW-relative ranges in either unit order, and equal ends", () => {
+        for (const range of ["2024-02-29,NOW", "NOW-3YEARS,NOW", "NOW-2WEEKS,NOW-1DAYS", "2024-01-01,2024-01-01", "NOW,NOW+1DAYS"]) {
+            expect(load((d) => (d.projection.keys.dt.range = range)).projection!.keys.dt, range).to.deep.include({ range });
+        }
     });
 
     it("keeps projection settings and accepts NOW-relative and literal ranges", () => {

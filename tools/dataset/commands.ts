@@ -14,6 +14,8 @@ import {
     DatasetError,
     DatasetProblem,
     defaultLocation,
+    externalLocationsFile,
+    readSource,
     discoverStacks,
     formatProblem,
     JdbcConnection,
@@ -41,11 +43,19 @@ export interface CommandResult {
 /** The stack's typed config (from Pulumi.yaml + Pulumi.<stack>.yaml), as the program would read it. */
 export function stackConfig(root: string, stack: string): LakeConfig {
     const project = loadProject(root, stack);
-    return parseLakeConfig(project.config, { project: project.name, stack });
+    // The stack file of this root (not of the working directory): its lines, and whether a number was quoted.
+    const file = `Pulumi.${stack}.yaml`;
+    const abs = path.join(root, file);
+    const stackFile = fs.existsSync(abs) ? { file, text: fs.readFileSync(abs, "utf8") } : null;
+    return parseLakeConfig(project.config, { project: project.name, stack, stackFile });
 }
 
 function stacksOf(root: string, only?: string): string[] {
+    // A wrong --root must not look like a valid, empty lake ("OK 0 dataset files").
+    if (!fs.existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
+    if (!fs.existsSync(path.join(root, "Pulumi.yaml"))) throw new UsageError(`${root} is not the lake's project: it has no Pulumi.yaml (pass --root <repository root>)`);
     const all = discoverStacks(root);
+    if (!all.length) throw new UsageError(`no stacks: there is no Pulumi.<stack>.yaml in ${root}`);
     if (only && !all.includes(only)) throw new UsageError(`unknown stack '${only}': there is no Pulumi.${only}.yaml in ${root} (stacks: ${all.join(", ") || "none"})`);
     return only ? [only] : all;
 }
@@ -59,8 +69,15 @@ interface StackLoad {
     connections: JdbcConnection[];
 }
 
-/** What the loader needs of a stack's config: the account, and the region (it selects the ARN partition). */
-const target = (config: LakeConfig) => ({ accountId: config.accountId, region: config.region });
+/**
+ * What the loader needs of a stack's config: the account, the region (it selects the ARN partition) and the Namer's
+ * arguments (bucket names for locations, the names each dataset derives), exactly as infra/stack.ts passes them.
+ */
+const target = (config: LakeConfig) => ({
+    accountId: config.accountId,
+    region: config.region,
+    naming: { prefix: config.namePrefix, environment: config.environment, accountId: config.accountId },
+});
 
 /**
  * Load every requested stack; problems of all stacks are merged: a shared file's problem that every stack has is
@@ -69,6 +86,8 @@ const target = (config: LakeConfig) => ({ accountId: config.accountId, region: c
 function loadStacks(root: string, only?: string): StackLoad[] {
     const loads: StackLoad[] = [];
     const stacks = stacksOf(root, only);
+    if (!fs.existsSync(path.join(root, DATASETS_DIR))) throw new UsageError(`${root} has no ${DATASETS_DIR}/ folder: dataset files live in ${DATASETS_DIR}/<domain>/<name>.yaml`);
+
     const found = new Map<string, { problem: DatasetProblem; stacks: string[] }>();
     for (const stack of stacks) {
         const config = stackConfig(root, stack);
@@ -261,14 +280,15 @@ export function scaffold(root: string, o: NewOptions, today = new Date().toISOSt
     const problems: DatasetProblem[] = [];
     for (const stack of stacksOf(root)) {
         const config = stackConfig(root, stack);
-        const existing = findDatasetFiles(root).map((f) => ({ file: f, text: fs.readFileSync(path.join(root, f), "utf8") }));
-        const conn = connectionsFile(stack);
+        const existing = findDatasetFiles(root).map((f) => readSource(root, f));
+        const optional = (f: string) => (fs.existsSync(path.join(root, f)) ? [readSource(root, f)] : []);
         try {
             loadDatasetSources({
                 stack,
                 ...target(config),
                 datasets: [...existing, { file, text }],
-                connections: fs.existsSync(path.join(root, conn)) ? [{ file: conn, text: fs.readFileSync(path.join(root, conn), "utf8") }] : [],
+                connections: optional(connectionsFile(stack)),
+                externalLocations: optional(externalLocationsFile(stack)),
                 knownStacks: stacksOf(root),
             });
         } catch (e) {

@@ -46,6 +46,20 @@ describe("policy packs over the platform's own stacks", function () {
         expect(renderCheckMarkdown(results.prod)).to.contain(`| \`curated-table-partitioning\` | \`aws:glue/catalogTable:CatalogTable::lake-venue-table\` | ${reason} |`);
     });
 
+    it("adds unjudged, policyConfig and warnings after the report's old fields, with no warning for our own program", () => {
+        for (const stack of ["dev", "prod"]) {
+            const json = checkJson(results[stack]);
+            expect(Object.keys(json), stack).to.deep.equal(["stack", "resources", "violations", "summary", "exemptions", "unjudged", "policyConfig", "warnings"]);
+            expect(json.policyConfig).to.equal(`policies/config/${stack}.json`);
+            // The coverage hook answers for the layer-aware policies; our tables all carry a layer.
+            expect(json.unjudged.map((u) => u.policy)).to.include("curated-columnar-format");
+            expect(json.unjudged.filter((u) => u.count > 0).map((u) => `${u.policy}: ${u.reasons.map((r) => r.reason).join("; ")}`)).to.deep.equal([]);
+            // Type-checked as pulumi preview would (ts-node), no remote components, no placeholder secrets.
+            expect(results[stack].run.typeCheck?.skipped).to.equal(undefined);
+            expect(json.warnings.map((w) => w.message)).to.deep.equal([]);
+        }
+    });
+
     it("prod runs every policy as mandatory, dev as advisory", () => {
         expect(results.prod.policyConfigFile).to.match(/policies\/config\/prod\.json$/);
         expect(results.dev.policyConfigFile).to.match(/policies\/config\/dev\.json$/);

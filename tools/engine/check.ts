@@ -9,10 +9,11 @@ import type { FastPathReport } from "./child/fast-paths";
 import { loadProject } from "./project";
 import { EngineError } from "./errors";
 import { childNodeFlags, childNodePath, DEFAULT_EXEMPTIONS_NOTE, EngineHost, hostRoot, tsxHook } from "./host";
-import { runPlan, PlanRun } from "./plan";
+import { modelledComponentOutputs } from "./mock-outputs";
+import { formatTypeDiagnostic, runPlan, PlanRun, TypeCheckMode } from "./plan";
 import { loadPolicyConfigFile, PolicyConfig, reconcilePolicyConfig } from "./policy-config";
 import type { Progress } from "./progress";
-import type { PlannedResource, Violation } from "./types";
+import type { PlannedResource, ReportWarning, UnjudgedPolicy, Violation } from "./types";
 
 export interface CheckOptions {
     /** Defaults of the caller's repo: packs root, policy config per stack, exemptions (see host.ts). */
@@ -22,18 +23,29 @@ export interface CheckOptions {
     stack?: string;
     /** Pack directories; when empty, every directory under the host's packsRoot holding PulumiPolicy.yaml. */
     policyPacks?: string[];
-    /** @default the host's policyConfig(stack) when that file exists, else no config */
+    /** @default the host's policyConfig(stack), which must then exist; without a host hook, no config */
     policyConfig?: string;
     sourcePositions?: boolean;
     verbose?: boolean;
     progress?: Progress;
+    /** Offline sources of stack references: name -> outputs JSON file (see PlanOptions.stackReferences). */
+    stackReferences?: Record<string, string>;
+    /** Type-check the program as `pulumi preview` does (see PlanOptions.typeCheck). @default "warn" */
+    typeCheck?: TypeCheckMode;
 }
 
 export interface CheckResult {
     run: PlanRun;
     packs: PackInfo[];
     violations: Violation[];
+    /** The policy config file used (absolute); undefined: none, each policy at its pack's own level. */
     policyConfigFile?: string;
+    /** The same, as reports show it: relative to the host's root when under it ("/" separated), else absolute; null for none. */
+    policyConfig: string | null;
+    /** Per policy, what it could not judge (the host's `coverage` hook); empty without the hook. */
+    unjudged: UnjudgedPolicy[];
+    /** Notes that are not verdicts: type errors, remote components whose children were not checked, run notes. */
+    warnings: ReportWarning[];
     /** Wall time of the policy evaluation after the plan finished. */
     analyzeMs: number;
     /** Peak RSS per pack process (Linux only), filled when the packs stop. */
@@ -66,7 +78,16 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
         throw new EngineError(host.packsRoot ? `no policy packs found under ${host.packsRoot} (or pass --policy-pack DIR)` : "no policy packs given (pass --policy-pack DIR)");
     }
     const defaultConfig = host.policyConfig ? path.resolve(host.policyConfig(stack)) : undefined;
-    const policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : defaultConfig && fs.existsSync(defaultConfig) ? defaultConfig : undefined;
+    // A stack without its policy config would silently run every policy at its pack's default level (the
+    // lake's packs: advisory), so a typo in --stack passes: an error unless a config is named explicitly.
+    if (!opts.policyConfig && defaultConfig && !fs.existsSync(defaultConfig)) {
+        const rel = path.relative(hostRoot(host), defaultConfig).split(path.sep).join("/");
+        throw new EngineError(
+            `error: no policy config for stack '${stack}': ${rel} does not exist. Add it, or pass --policy-config FILE ` +
+                `(an empty {} runs every policy at its pack's own enforcement level)`,
+        );
+    }
+    const policyConfigFile = opts.policyConfig ? path.resolve(opts.policyConfig) : defaultConfig;
     // Parse config first: a broken file should fail before anything is started.
     const given: Record<string, PolicyConfig> = policyConfigFile ? loadPolicyConfigFile(policyConfigFile) : {};
 
@@ -114,6 +135,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
             project,
             sourcePositions: opts.sourcePositions,
             verbose: opts.verbose,
+            stackReferences: opts.stackReferences,
+            typeCheck: opts.typeCheck ?? "warn",
             onResources: (batch) => {
                 for (const r of batch) known.set(r.urn, r);
                 enqueue(batch);
@@ -149,11 +172,15 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
         const exemptions = (host.exemptions?.(run.plan.resources) ?? [])
             .filter((e) => e.valid !== false)
             .map((e) => ({ policy: e.policy, urn: e.urn, name: e.name, reason: e.reason }));
+        const packs = results.map((r) => r.info);
         return {
             run,
-            packs: results.map((r) => r.info),
+            packs,
             violations,
             policyConfigFile,
+            policyConfig: policyConfigFile ? displayPath(hostRoot(host), policyConfigFile) : null,
+            unjudged: unjudgedOf(host, run.plan.resources, packs),
+            warnings: reportWarnings(run),
             analyzeMs: Date.now() - analyzeStarted,
             packPeakRssKb,
             packFastPaths,
@@ -176,4 +203,55 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
         );
         for (const pack of started) pack.stop();
     }
+}
+
+function displayPath(root: string, file: string): string {
+    const rel = path.relative(root, file);
+    return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
+/** The host's coverage hook, as the report carries it: per policy, counted, reasons grouped. */
+function unjudgedOf(host: EngineHost, resources: PlannedResource[], packs: PackInfo[]): UnjudgedPolicy[] {
+    if (!host.coverage) return [];
+    return host.coverage(resources).map((c) => {
+        const byReason = new Map<string, number>();
+        for (const u of c.unjudged) byReason.set(u.reason, (byReason.get(u.reason) ?? 0) + 1);
+        return {
+            policy: c.policy,
+            pack: c.pack ?? packs.find((p) => p.policies.some((q) => q.name === c.policy))?.name ?? null,
+            judged: c.judged,
+            count: c.unjudged.length,
+            reasons: [...byReason].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+            resources: c.unjudged.map((u) => ({ urn: u.urn, reason: u.reason })),
+        };
+    });
+}
+
+/** Type errors, remote components whose children no policy saw, and the run's own notes. */
+function reportWarnings(run: PlanRun): ReportWarning[] {
+    const out: ReportWarning[] = [];
+    const tc = run.typeCheck;
+    for (const d of tc?.diagnostics ?? []) {
+        const w: ReportWarning = {
+            kind: "type-error",
+            message: `type check (${tc!.tool}, as \`pulumi preview\` runs it; --type-check=error makes it fatal): ${formatTypeDiagnostic(d)}`,
+            code: d.code,
+        };
+        if (d.file) Object.assign(w, { file: d.file, line: d.line, column: d.column });
+        out.push(w);
+    }
+    for (const r of run.plan.resources.filter((x) => x.remote)) {
+        const modelled = modelledComponentOutputs(r.type);
+        out.push({
+            kind: "remote-component",
+            urn: r.urn,
+            message:
+                `${r.type} '${r.name}' is a remote component: its provider plugin creates its children, which does not run offline, ` +
+                `so its children were not planned and no policy checked them. ` +
+                (modelled ? `The engine models its outputs: ${modelled}.` : "Its outputs offline are its inputs echoed back."),
+        });
+    }
+    if (tc?.skipped) out.push({ kind: "engine", message: `type check skipped: ${tc.skipped}` });
+    for (const w of run.warnings) out.push({ kind: "engine", message: w });
+    return out;
 }

@@ -12,11 +12,12 @@ import * as path from "path";
 import { runCheck } from "./check";
 import { EngineError } from "./errors";
 import { DEFAULT_TOOL, EngineHost, hostRoot } from "./host";
-import { runPlan } from "./plan";
+import { formatTypeDiagnostic, PlanRun, runPlan } from "./plan";
 import { createProgress } from "./progress";
 import { checkJson, countByLevel, renderCheckMarkdown, renderCheckText } from "./reports/check";
 import { planJson, renderPlanText } from "./reports/plan-text";
 import { renderSarif } from "./reports/sarif";
+import { parseStackReferenceFlags } from "./stack-references";
 import type { PlanResult } from "./types";
 
 function emit(text: string, out?: string): void {
@@ -37,13 +38,32 @@ function warn(warnings: string[]): void {
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 }
 
+/** The run's notes and type errors on stderr (reports carry them too; stdout stays the report alone). */
+function warnRun(run: PlanRun): void {
+    warn(run.warnings);
+    const tc = run.typeCheck;
+    if (!tc) return;
+    if (tc.skipped) warn([`type check skipped: ${tc.skipped}`]);
+    warn(tc.diagnostics.map((d) => `type check (${tc.tool}, as \`pulumi preview\` runs it; --type-check=error makes it fatal): ${formatTypeDiagnostic(d)}`));
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+const typeCheckOption = (fallback: string) =>
+    new Option("--type-check <mode>", "type-check a TypeScript program as `pulumi preview` does (ts-node): off, warn (type errors are warnings) or error (they fail the run, exit 2)")
+        .choices(["off", "warn", "error"])
+        .default(fallback);
+const stackReferenceOption = () =>
+    new Option("--stack-reference <name=file>", "outputs of a referenced stack (pulumi.StackReference) as JSON, e.g. acme/network/prod=network.json (repeatable; default: stack-references/<name>.json in the program dir)")
+        .argParser(collect)
+        .default([] as string[]);
+
 /** The commands, with the host's defaults; `verbose` tells runCli whether to print stacks. */
 export function createCli(host: EngineHost = {}): { program: Command; verbose: () => boolean } {
     let verbose = false;
     const root = hostRoot(host);
     const relative = (p: string) => path.relative(root, path.resolve(root, p)).split(path.sep).join("/") || ".";
     const packsDefault = host.packsRoot ? `every pack under ${relative(host.packsRoot)}/` : "none, at least one is required";
-    const configDefault = host.policyConfig ? `${relative(host.policyConfig("<stack>"))} when it exists` : "none";
+    const configDefault = host.policyConfig ? `${relative(host.policyConfig("<stack>"))}, which must exist` : "none";
 
     const program = new Command("engine")
         .description("Offline Pulumi plan and CrossGuard policy check (no Pulumi CLI, no cloud credentials)")
@@ -57,12 +77,21 @@ export function createCli(host: EngineHost = {}): { program: Command; verbose: (
         .option("--stack <name>", "stack name (config from Pulumi.<stack>.yaml)", "dev")
         .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
         .option("--out <file>", "write the output to a file instead of stdout")
+        .addOption(stackReferenceOption())
+        .addOption(typeCheckOption("off"))
         .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
         .action(async (opts) => {
             const progress = createProgress();
             progress.step("running program");
-            const run = await runPlan({ host, programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
-            warn(run.warnings);
+            const run = await runPlan({
+                host,
+                programDir: opts.program,
+                stack: opts.stack,
+                verbose,
+                stackReferences: parseStackReferenceFlags(opts.stackReference),
+                typeCheck: opts.typeCheck,
+            }).finally(() => progress.done());
+            warnRun(run);
             emit(opts.format === "json" ? JSON.stringify(planJson(run.plan), null, 2) + "\n" : renderPlanText(run.plan), opts.out);
             if (opts.stats) {
                 writeStats(opts.stats, {
@@ -85,6 +114,8 @@ export function createCli(host: EngineHost = {}): { program: Command; verbose: (
         .option("--policy-config <file>", `policy pack config JSON (default: ${configDefault})`)
         .addOption(new Option("--format <format>", "report format").choices(["text", "json", "markdown", "sarif"]).default("text"))
         .option("--out <file>", "write the report to a file instead of stdout")
+        .addOption(stackReferenceOption())
+        .addOption(typeCheckOption("warn"))
         .addOption(new Option("--stats <file>", "write timing and memory figures as JSON (used by bench)").hideHelp())
         .action(async (opts) => {
             const progress = createProgress();
@@ -98,8 +129,10 @@ export function createCli(host: EngineHost = {}): { program: Command; verbose: (
                 sourcePositions: opts.format === "sarif",
                 verbose,
                 progress,
+                stackReferences: parseStackReferenceFlags(opts.stackReference),
+                typeCheck: opts.typeCheck,
             }).finally(() => progress.done());
-            warn(result.run.warnings);
+            warnRun(result.run);
             let text: string;
             switch (opts.format) {
                 case "json":
@@ -130,6 +163,7 @@ export function createCli(host: EngineHost = {}): { program: Command; verbose: (
                     analyzeMs: result.analyzeMs,
                     programMaxRssKb: result.run.maxRssKb,
                     packMaxRssKb: result.packPeakRssKb,
+                    typeCheck: result.run.typeCheck && { ms: result.run.typeCheck.ms, waitedMs: result.run.typeCheck.waitedMs, cached: result.run.typeCheck.cached },
                     fastPaths: { program: result.run.fastPaths, packs: result.packFastPaths },
                 });
             }
@@ -142,12 +176,19 @@ export function createCli(host: EngineHost = {}): { program: Command; verbose: (
         .option("--program <dir>", "directory holding Pulumi.yaml", root)
         .option("--stack <name>", "stack name", "dev")
         .option("--out <file>", "FILE.svg or FILE.mmd; Mermaid to stdout when omitted")
+        .addOption(stackReferenceOption())
         .action(async (opts) => {
             const format = opts.out && opts.out.toLowerCase().endsWith(".svg") ? "svg" : "mmd";
             const progress = createProgress();
             progress.step("running program");
-            const run = await runPlan({ host, programDir: opts.program, stack: opts.stack, verbose }).finally(() => progress.done());
-            warn(run.warnings);
+            const run = await runPlan({
+                host,
+                programDir: opts.program,
+                stack: opts.stack,
+                verbose,
+                stackReferences: parseStackReferenceFlags(opts.stackReference),
+            }).finally(() => progress.done());
+            warnRun(run);
             // Loaded lazily so plan/check never load the renderer (Graphviz in WebAssembly).
             const { renderGraph } = require("./graph") as {
                 renderGraph(plan: PlanResult, opts: { format: "svg" | "mmd" }): Promise<string>;

@@ -18,6 +18,15 @@ export interface DeclaredExemption {
     valid?: boolean;
 }
 
+/** What one policy could and could not judge, as a host's `coverage` hook reports it. */
+export interface PolicyCoverage {
+    policy: string;
+    /** The pack holding the policy; when omitted the engine looks the policy up in the packs it ran. */
+    pack?: string;
+    judged: number;
+    unjudged: { urn: string; reason: string }[];
+}
+
 export interface EngineHost {
     /** SARIF `tool.driver` name and version. @default the engine package's name and version */
     tool?: { name: string; version: string };
@@ -28,10 +37,16 @@ export interface EngineHost {
     root?: string;
     /** Default packs: each directory under it holding PulumiPolicy.yaml. Without it `check` needs `--policy-pack`. */
     packsRoot?: string;
-    /** Default `--policy-config` for a stack, used when that file exists. */
+    /** Default `--policy-config` for a stack. The file must exist: a stack without one is an error unless `--policy-config` is given. */
     policyConfig?: (stack: string) => string;
     /** Waivers declared on the planned resources, listed in the text, JSON, Markdown reports. */
     exemptions?: (resources: readonly PlannedResource[]) => readonly DeclaredExemption[];
+    /**
+     * What each policy could not judge on the planned resources (e.g. a value unknown offline), with the
+     * reason: the JSON report's `unjudged`, summarised in text and Markdown. Without it the reports say nothing
+     * of coverage.
+     */
+    coverage?: (resources: PlannedResource[]) => readonly PolicyCoverage[];
     /** Markdown: what follows the exemption count. @default "waived by a written reason" */
     exemptionsNote?: string;
     /**

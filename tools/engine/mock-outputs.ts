@@ -343,6 +343,19 @@ const builders: Record<string, Builder> = {
     },
 };
 
+/**
+ * Remote components whose outputs the mocks model (a remote component's children are created by its
+ * provider plugin, which does not run offline): what a report says the engine stands in with.
+ */
+const MODELLED_COMPONENTS: Record<string, string> = {
+    "awsx:ec2:Vpc": "vpcId and three mock subnet ids each in publicSubnetIds and privateSubnetIds (isolatedSubnetIds and the subnet, route table, NAT gateway and endpoint lists are empty)",
+};
+
+/** What the mocks model of a remote component's outputs, or undefined (its inputs are echoed back). */
+export function modelledComponentOutputs(type: string): string | undefined {
+    return MODELLED_COMPONENTS[type];
+}
+
 /** `aws:s3/bucketVersioning:BucketVersioning` etc.: all keyed by their bucket. */
 const BUCKET_CONFIG = /^aws:s3\/bucket[A-Z]\w*:Bucket\w+$/;
 
@@ -432,6 +445,20 @@ function policyDocument(inputs: State): string {
         return out;
     });
     return JSON.stringify({ Version: inputs.version ?? "2012-10-17", Statement: statements });
+}
+
+/** The invokes mockCall models; any other token gets its inputs echoed back (plus an id). */
+const MODELLED_CALLS = new Set([
+    "aws:index/getCallerIdentity:getCallerIdentity",
+    "aws:index/getRegion:getRegion",
+    "aws:index/getPartition:getPartition",
+    "aws:index/getAvailabilityZones:getAvailabilityZones",
+    "aws:iam/getPolicyDocument:getPolicyDocument",
+]);
+
+/** Does mockCall model `token`'s result (else it echoes the inputs back)? */
+export function isModelledCall(token: string): boolean {
+    return MODELLED_CALLS.has(token);
 }
 
 /** Results for provider functions (invokes), e.g. `aws.getCallerIdentity()`. Unknown tokens echo their inputs. */

@@ -12,6 +12,7 @@ import {
     runCheck as engineCheck,
     runPlan as engineRunPlan,
 } from "@acme-lake/offline-engine";
+import { coverage } from "../../policies/lib/coverage";
 import { listExemptions } from "../../policies/lib/exemptions";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -28,6 +29,8 @@ export const LAKE_HOST: EngineHost = {
     // Waivers are `lake:unpartitioned-reason` parameters written in dataset files.
     exemptions: (resources) => listExemptions(resources),
     exemptionsNote: "waived by a written reason in the dataset file",
+    // What the layer-aware policies could not judge (no lake:layer marker, values unknown until apply).
+    coverage: (resources) => coverage(resources),
     // Programs outside the repo (test fixtures, bench) resolve @pulumi/* from ours.
     nodePath: [path.join(REPO_ROOT, "node_modules")],
     nodeFlagsEnv: "LAKE_ENGINE_NODE_FLAGS",

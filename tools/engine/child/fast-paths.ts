@@ -49,6 +49,8 @@ export function preloadReport(): PreloadReport | undefined {
 }
 
 const ENGINE_PACKAGE = path.join(__dirname, "..", "package.json");
+const ENGINE_DIR = path.dirname(__dirname) + path.sep;
+const ENGINE_TESTS = path.join(ENGINE_DIR, "test") + path.sep;
 
 export function pinnedVersion(name: PinnedSdk): string {
     const pkg = JSON.parse(fs.readFileSync(ENGINE_PACKAGE, "utf8")) as { dependencies?: Record<string, string> };
@@ -79,6 +81,8 @@ export class FastPathInstaller {
         /** "program" or "pack": who resolves the SDK, for the hint in the error. */
         private readonly who: string,
         private readonly sdks: SdkFound[],
+        /** Replaces the generic "Install ... where the <who> resolves it" when the caller knows better. */
+        private readonly fix?: string,
     ) {}
 
     /** An internal of `sdk` that `fastPath` patches or calls; undefined, and a problem recorded, when it is missing. */
@@ -133,8 +137,9 @@ export class FastPathInstaller {
         return [
             `the engine's fast paths cannot install: ${versions}:`,
             ...this.problems.map((p) => `  - ${p.fastPath}: ${p.sdk ? `${p.sdk.name} ` : ""}${p.message}`),
-            `Install ${sdks.map((s) => `${s.name} ${s.pinned}`).join(" and ")} where the ${this.who} resolves it, or move the engine's pins ` +
-                `together with its fast paths (docs/engine.md, "Upgrading the SDKs").`,
+            this.fix ??
+                `Install ${sdks.map((s) => `${s.name} ${s.pinned}`).join(" and ")} where the ${this.who} resolves it, or move the engine's pins ` +
+                    `together with its fast paths (docs/engine.md, "Upgrading the SDKs").`,
         ].join("\n");
     }
 
@@ -196,4 +201,43 @@ export function checkDeferredTypeScript(fp: FastPathInstaller, sdk: SdkFound): v
     const eager = ts.loaded ? "the shim" : loadedTypeScript();
     if (eager) return fp.fail("deferred-typescript", `the TypeScript compiler was loaded at start-up anyway (${eager})`, sdk);
     fp.ok("deferred-typescript", "TypeScript compiler loads on first use only", false);
+}
+
+/** One copy of an SDK package in this process's module cache, and the packages that required it. */
+export interface LoadedCopy {
+    dir: string;
+    version: string;
+    requiredBy: string[];
+}
+
+/** The package a module file belongs to (`@pulumi/aws` for .../node_modules/@pulumi/aws/s3/bucket.js), or "the program". */
+function packageOf(file: string): string {
+    const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(file);
+    return m ? m[1].replace(/\\/g, "/") : "the program";
+}
+
+/**
+ * Every copy of `name` loaded so far (by its index.js in the module cache). Two copies of @pulumi/pulumi
+ * in one program mean two runtimes: the engine serves one, and the other's resources run on the slow path.
+ */
+export function loadedCopies(name: PinnedSdk): LoadedCopy[] {
+    const suffix = `${path.sep}${name.split("/").join(path.sep)}${path.sep}index.js`;
+    const copies = new Map<string, LoadedCopy>();
+    for (const file of Object.keys(require.cache)) {
+        if (!file.endsWith(suffix) || !file.includes(`node_modules${path.sep}`)) continue;
+        const dir = file.slice(0, -"index.js".length - 1);
+        copies.set(dir, { dir, version: sdkAt(name, dir).found, requiredBy: [] });
+    }
+    if (copies.size > 1) {
+        for (const mod of Object.values(require.cache)) {
+            for (const child of mod?.children ?? []) {
+                const copy = [...copies.values()].find((c) => child.filename === path.join(c.dir, "index.js"));
+                // The engine's own preload requires the program's copy; it is nobody's dependency.
+                if (!copy || !mod || (mod.filename.startsWith(ENGINE_DIR) && !mod.filename.startsWith(ENGINE_TESTS))) continue;
+                const by = packageOf(mod.filename);
+                if (by !== name && !copy.requiredBy.includes(by)) copy.requiredBy.push(by);
+            }
+        }
+    }
+    return [...copies.values()];
 }

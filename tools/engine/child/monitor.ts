@@ -6,24 +6,35 @@
  * with objects that have the getters the runtime reads. Struct conversion is short-circuited by the
  * runner (see installFastPaths), so `req.getObject().toJavaScript()` is the runtime's own object.
  */
+import { EngineError } from "../errors";
 import { mockCall, mockNewResource } from "../mock-outputs";
+import { missingStackReference, resolveStackReference } from "../stack-references";
 import type { PlannedResource } from "../types";
+import type { PendingWork } from "./pending";
 import type { RunnerOptions } from "./protocol";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 type Callback = (err: Error | null, resp?: unknown) => void;
 
-/** Secrets unwrapped, unknowns dropped: the shape PlannedResource.inputs promises. */
+/**
+ * Secrets unwrapped, unknowns dropped: the shape PlannedResource.inputs promises. A resource reference
+ * (a Role object passed as `role`, a component as an output) becomes what the engine hands a provider
+ * or an analyzer that does not keep resources (pkg/resource/plugin: MarshalPropertyValue without
+ * KeepResources): the resource's id when it has one, else its URN. Mocks and packs never see the ref.
+ */
 export function plain(value: unknown): unknown {
     if (value === UNKNOWN) return undefined;
     if (Array.isArray(value)) return value.map(plain);
     if (value !== null && typeof value === "object") {
         const obj = value as Record<string, unknown>;
         if (obj[SPECIAL_SIG] === SECRET_SIG) return plain(obj.value);
+        if (obj[SPECIAL_SIG] === RESOURCE_SIG) return obj.id !== undefined && obj.id !== null ? plain(obj.id === "" ? UNKNOWN : obj.id) : obj.urn;
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(obj)) {
             const v = plain(obj[key]);
@@ -36,6 +47,40 @@ export function plain(value: unknown): unknown {
 
 function struct(value: Record<string, unknown>): { toJavaScript(): Record<string, unknown> } {
     return { toJavaScript: () => value };
+}
+
+/** Does `value` hold an array element plain() left undefined (an unknown: nothing else serialises so)? */
+function hasUnknownElement(value: unknown): boolean {
+    if (Array.isArray(value)) return value.some((v) => v === undefined || hasUnknownElement(v));
+    if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknownElement);
+    return false;
+}
+
+function restoreUnknowns(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => (v === undefined ? UNKNOWN : restoreUnknowns(v)));
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreUnknowns(v)]));
+    return value;
+}
+
+/**
+ * State as the runtime gets it back: an unknown array element is unknown again (in a preview the
+ * runtime rejects an undefined one), everything else exactly as planned. Copied only when needed.
+ */
+function wire(value: Record<string, unknown>): Record<string, unknown> {
+    return hasUnknownElement(value) ? (restoreUnknowns(value) as Record<string, unknown>) : value;
+}
+
+/**
+ * An invoke's return Struct for readers that walk its fields (the runtime's getResource, used when a
+ * resource is rehydrated from its URN, reads `getFieldsMap().get("state").getStructValue()`).
+ */
+function returnStruct(value: Record<string, unknown>) {
+    const field = (v: unknown) => ({
+        toJavaScript: () => v,
+        getStructValue: () => (v !== null && typeof v === "object" && !Array.isArray(v) ? struct(v as Record<string, unknown>) : undefined),
+    });
+    const state = wire(value);
+    return { toJavaScript: () => state, getFieldsMap: () => new Map(Object.entries(state).map(([k, v]) => [k, field(v)])) };
 }
 
 export class FastMonitor {
@@ -51,6 +96,8 @@ export class FastMonitor {
         private readonly options: RunnerOptions,
         private readonly stack: () => string,
         private readonly project: () => string,
+        /** Told what arrives, so a program that stops early can be told what it still waited on. */
+        private readonly pending?: PendingWork,
     ) {}
 
     resources(): PlannedResource[] {
@@ -107,6 +154,7 @@ export class FastMonitor {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
+        this.pending?.reachedMonitor(type, name);
         const urn = this.urn(parent, type, name);
         if (this.byUrn.has(urn)) {
             const message = `Duplicate resource URN '${urn}'; try giving it a unique name`;
@@ -114,14 +162,21 @@ export class FastMonitor {
             return { error: new Error(message) };
         }
         const inputs = plain(req.getObject ? req.getObject().toJavaScript() : req.getProperties().toJavaScript());
-        const result = custom
-            ? mockNewResource(
+        const reference = external && type === STACK_REFERENCE_TYPE ? this.stackReference(String(req.getId() || name)) : undefined;
+        if (reference && "error" in reference) {
+            this.errors.push(reference.error);
+            return { error: new Error(reference.error) };
+        }
+        const result = reference
+            ? { id: reference.name, state: { name: reference.name, outputs: reference.outputs, secretOutputNames: reference.secretOutputNames } }
+            : custom
+              ? mockNewResource(
                   { type, name, inputs, custom, id: external ? req.getId() : req.getImportid?.() || undefined },
-                  { region: this.options.region },
-              )
-            : type.startsWith("pulumi:") || !req.getRemote?.()
-              ? { id: "", state: {} }
-              : mockNewResource({ type, name, inputs, custom }, { region: this.options.region });
+                    { region: this.options.region },
+                )
+              : type.startsWith("pulumi:") || !req.getRemote?.()
+                ? { id: "", state: {} }
+                : mockNewResource({ type, name, inputs, custom }, { region: this.options.region });
         const position = req.getSourceposition?.();
         const resource: PlannedResource = {
             urn,
@@ -137,6 +192,7 @@ export class FastMonitor {
             retainOnDelete: req.getRetainondelete?.() ?? false,
         };
         if (external) resource.external = true;
+        if (!custom && req.getRemote?.()) resource.remote = true;
         if (req.getDeletebeforereplacedefined?.()) resource.deleteBeforeReplace = req.getDeletebeforereplace();
         const ignore = req.getIgnorechangesList?.();
         if (ignore?.length) resource.ignoreChanges = ignore;
@@ -160,7 +216,7 @@ export class FastMonitor {
         callback(null, {
             getUrn: () => resource.urn,
             getId: () => id,
-            getObject: () => struct(resource.outputs),
+            getObject: () => struct(wire(resource.outputs)),
             getPropertydependenciesMap: () => undefined,
             getResult: () => 0,
         });
@@ -168,8 +224,31 @@ export class FastMonitor {
 
     readResource(req: any, callback: Callback): void {
         const { resource, error } = this.record(req, true, true);
-        if (error || !resource) return callback(error ?? new Error("read failed"));
-        callback(null, { getUrn: () => resource.urn, getProperties: () => struct(resource.outputs) });
+        if (error || !resource) return callback(Object.assign(error ?? new Error("read failed"), { details: error?.message ?? "read failed" }));
+        let state = resource.outputs;
+        if (resource.type === STACK_REFERENCE_TYPE) {
+            // The builtin provider returns secret outputs as secrets: the runtime marks `outputs` secret and
+            // getOutput() consults secretOutputNames.
+            const outputs = { ...(state.outputs as Record<string, unknown>) };
+            for (const key of state.secretOutputNames as string[]) outputs[key] = { [SPECIAL_SIG]: SECRET_SIG, value: outputs[key] };
+            state = { ...state, outputs };
+        }
+        callback(null, { getUrn: () => resource.urn, getProperties: () => struct(wire(state)) });
+    }
+
+    /** The referenced stack's outputs from its offline source (../stack-references.ts), or the error naming it. */
+    private stackReference(name: string): { name: string; outputs: Record<string, unknown>; secretOutputNames: string[] } | { error: string } {
+        let found;
+        try {
+            found = resolveStackReference(name, this.options.stackReferences, this.options.programDir);
+        } catch (err) {
+            return { error: err instanceof EngineError ? err.message : String(err) };
+        }
+        if (!found) return { error: missingStackReference(name, this.options.programDir) };
+        for (const key of found.secretOutputNames) {
+            this.warnings.push(`stack reference '${name}': output '${key}' is "[secret]" in ${found.file}; the program gets a placeholder offline`);
+        }
+        return { name, outputs: found.outputs, secretOutputNames: found.secretOutputNames };
     }
 
     registerResourceOutputs(req: any, callback: Callback): void {
@@ -189,7 +268,8 @@ export class FastMonitor {
         } else {
             result = mockCall({ token, inputs: args, provider: req.getProvider() }, { region: this.options.region });
         }
-        callback(null, { getFailuresList: () => [], getReturn: () => struct(result), getReturndependenciesMap: () => undefined });
+        this.pending?.answered(token, result);
+        callback(null, { getFailuresList: () => [], getReturn: () => returnStruct(result), getReturndependenciesMap: () => undefined });
     }
 
     call(req: any, callback: Callback): void {
@@ -199,6 +279,7 @@ export class FastMonitor {
 
     supportsFeature(req: any, callback: Callback): void {
         // No callback server offline: transforms and hooks would need one. outputValues off keeps inputs plain.
+        // resourceReferences on, as with the real engine: plain() resolves each reference to its id or URN.
         const unsupported = ["outputValues", "transforms", "invokeTransforms", "resourceHooks", "errorHooks"];
         const has = !unsupported.includes(req.getId());
         callback(null, { getHassupport: () => has });

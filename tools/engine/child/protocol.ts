@@ -19,10 +19,21 @@ export interface RunnerOptions {
     verbose: boolean;
     /** Send registered resources to the parent in batches over IPC while the program runs. */
     stream: boolean;
+    /** `--stack-reference NAME=FILE`: NAME -> absolute outputs file (else stack-references/NAME.json in the program dir). */
+    stackReferences: Record<string, string>;
 }
 
 export type RunnerResult =
-    | { ok: true; plan: PlanResult; loadMs: number; warnings: string[]; maxRssKb: number; fastPaths: FastPathReport }
+    | {
+          ok: true;
+          plan: PlanResult;
+          loadMs: number;
+          warnings: string[];
+          maxRssKb: number;
+          fastPaths: FastPathReport;
+          /** Program TypeScript files compiled through ts-node (absolute): what `pulumi preview` would type-check. */
+          programFiles: string[];
+      }
     | {
           ok: false;
           error: { kind: "program" | "engine"; message: string; detail?: string };

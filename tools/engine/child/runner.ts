@@ -10,8 +10,10 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { checkDeferredTypeScript, checkPreload, FastPath, FastPathInstaller, sdkAt } from "./fast-paths";
+import { checkDeferredTypeScript, checkPreload, FastPath, FastPathInstaller, loadedCopies, sdkAt } from "./fast-paths";
 import { FastMonitor } from "./monitor";
+import { PendingWork } from "./pending";
+import { installProgramTranspiler, TranspileReport } from "./transpile";
 import type { PlannedResource } from "../types";
 import type { RunnerOptions, RunnerResult } from "./protocol";
 
@@ -28,20 +30,34 @@ const programRequire = createRequire(path.join(options.programDir, "__pulumi_pro
 const sdkPackage = programRequire.resolve("@pulumi/pulumi/package.json");
 const sdkRequire = createRequire(sdkPackage);
 const sdk = sdkAt("@pulumi/pulumi", path.dirname(sdkPackage));
-const fastPaths = new FastPathInstaller("program", [sdk]);
+// The program's own node_modules: its SDK is the user's to change, or to drop in favour of the host's.
+const ownSdk = sdk.dir.startsWith(path.join(options.programDir, "node_modules") + path.sep);
+const fastPaths = new FastPathInstaller(
+    "program",
+    [sdk],
+    ownSdk
+        ? `The program's own node_modules supplies @pulumi/pulumi ${sdk.found}: install ${sdk.pinned} there (npm install @pulumi/pulumi@${sdk.pinned} in ${options.programDir}), ` +
+              `or remove ${sdk.dir} so that the host's copy is used (docs/engine.md, "Upgrading the SDKs").`
+        : undefined,
+);
 
+let written = false;
 function write(result: RunnerResult): void {
+    written = true;
     fs.writeFileSync(options.resultFile, JSON.stringify(result));
 }
+
+const pending = new PendingWork();
 
 function firstProgramFrame(stack: string | undefined): string | undefined {
     for (const line of (stack ?? "").split("\n").slice(1)) {
         const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
-        const file = m?.[1].replace("file://", "");
+        if (!m) continue;
+        const file = m[1].replace("file://", "");
         // The engine may live inside the program dir: its frames are never the declaration.
-        const engine = file!.startsWith(ENGINE_DIR) && !file!.startsWith(ENGINE_TESTS);
-        if (m && file!.startsWith(options.programDir) && !engine && !file!.includes("/node_modules/")) {
-            return `${path.relative(options.programDir, file!)}:${m[2]}:${m[3]}`;
+        const engine = file.startsWith(ENGINE_DIR) && !file.startsWith(ENGINE_TESTS);
+        if (file.startsWith(options.programDir) && !engine && !file.includes("/node_modules/")) {
+            return `${path.relative(options.programDir, file)}:${m[2]}:${m[3]}`;
         }
     }
     return undefined;
@@ -124,6 +140,8 @@ function installFastPaths(): void {
         };
     }
 
+    installPendingWork();
+
     // Source positions: only when asked (SARIF), and only the first frame inside the program.
     const Resource = need<any>("bounded-callsites", "resource.Resource", () => sdkRequire("./resource").Resource);
     if (Resource && need("bounded-callsites", "resource.Resource.stackTrace", () => Resource.stackTrace)) {
@@ -141,6 +159,45 @@ function installFastPaths(): void {
             return [{ uri: pathToFileURL(path.join(options.programDir, file)).toString(), line: Number(line), column: Number(column) }];
         };
     }
+}
+
+/**
+ * Registrations and invokes are noted when the program starts them, so that a program that stops with
+ * work outstanding (a closure that failed to serialise, an invoke result it waits on forever) is reported
+ * with what it waited on. The SDK calls these through the module objects, so wrapping the exports is seen.
+ */
+function installPendingWork(): void {
+    const need = <T>(name: string, get: () => unknown, kind?: "function" | "object") => fastPaths.need<T>("pending-work", sdk, name, get, kind);
+    const resource = need<Record<string, any>>("runtime/resource", () => sdkRequire("./runtime/resource"), "object");
+    const runtime = need<Record<string, any>>("runtime (index)", () => sdkRequire("./runtime"), "object");
+    const registerResource = resource && need<Function>("runtime/resource.registerResource", () => resource.registerResource);
+    const readResource = resource && need<Function>("runtime/resource.readResource", () => resource.readResource);
+    const invokes = ["invoke", "invokeOutput", "invokeSingle", "invokeSingleOutput"] as const;
+    const originals = runtime ? invokes.map((name) => need<Function>(`runtime.${name}`, () => runtime[name])) : [];
+    if (!resource || !runtime || !registerResource || !readResource || originals.some((f) => !f)) return;
+    const counter = fastPaths.ok("pending-work", "registrations and invokes in flight, named when a program stops early");
+    resource.registerResource = function (this: unknown, res: unknown, parent: unknown, type: string, name: string, ...rest: unknown[]) {
+        counter.hits!++;
+        pending.startRegistration("register", type, name);
+        return registerResource.call(this, res, parent, type, name, ...rest);
+    };
+    resource.readResource = function (this: unknown, res: unknown, parent: unknown, type: string, name: string, ...rest: unknown[]) {
+        counter.hits!++;
+        pending.startRegistration("read", type, name);
+        return readResource.call(this, res, parent, type, name, ...rest);
+    };
+    invokes.forEach((name, i) => {
+        const original = originals[i]!;
+        runtime[name] = function (this: unknown, token: string, ...rest: unknown[]) {
+            counter.hits!++;
+            const done = pending.startInvoke(token);
+            const result = original.call(this, token, ...rest);
+            // A Promise (invoke) or an Output (invokeOutput): either settles once the invoke returned or failed.
+            const settled: Promise<unknown> | undefined = result instanceof Promise ? result : result?.promise?.();
+            settled?.then(done, done);
+            return result;
+        };
+    });
 }
 
 type Settled = { v?: unknown; isKnown?: boolean; isSecret?: boolean; deps?: unknown[]; err?: unknown };
@@ -242,14 +299,72 @@ function monitorInternals() {
     return { settings, state, stackModule, errors };
 }
 
+/** The result of a program that stopped with work outstanding: its first error, if any, and what it waited on. */
+function stoppedEarly(exited?: string): RunnerResult & { ok: false } {
+    const waiting = pending.describe();
+    const program = path.relative(options.programDir, options.main) || options.main;
+    const what = pending.empty()
+        ? [`  no resource registration or invoke was outstanding${exited ? "" : ": the program awaits a promise of its own that never settles"}`, ...waiting]
+        : waiting;
+    const head = failure
+        ? `${failure.error.message}\nThe program then stopped before finishing; it was still waiting on:`
+        : exited
+          ? `${exited}; it was still waiting on:`
+          : `Running program '${program}' stopped before finishing, with nothing left to run while it still waited on:`;
+    return {
+        ok: false,
+        error: { kind: failure?.error.kind ?? "program", message: [head, ...what].join("\n"), detail: failure?.error.detail },
+        maxRssKb: process.resourceUsage().maxRSS,
+    };
+}
+
+let transpiler: { report(): TranspileReport } | undefined;
+
+/** ts-node could not be used although the program is TypeScript (tsx compiled it): say so. */
+function transpileWarnings(): string[] {
+    const r = transpiler?.report();
+    return r && !r.active && r.detail.includes("no create() API") ? [r.detail] : [];
+}
+
 function report(): NonNullable<RunnerResult["fastPaths"]> {
     const out = fastPaths.report();
     const registered = out.paths["in-process-monitor"];
     if (registered?.active && monitor) registered.hits = monitor.resources().length;
+    const compiled = transpiler?.report();
+    // Not a speed-up but the program's semantics: reported with the fast paths so --stats and tests see it.
+    if (compiled) out.paths["ts-node-transpile"] = { active: compiled.active, detail: compiled.detail, hits: compiled.fromCache };
     return out;
 }
 
+/**
+ * More than one @pulumi/pulumi in the process: e.g. the program's node_modules has its own SDK but not
+ * @pulumi/aws, which then comes from the host's node_modules with the host's SDK. Each copy is a runtime
+ * of its own and the fast paths patch only the program's, so this is an error naming both and the fix.
+ */
+function twoSdkCopies(): string | undefined {
+    const copies = loadedCopies("@pulumi/pulumi");
+    if (copies.length < 2) return undefined;
+    const own = path.join(options.programDir, "node_modules") + path.sep;
+    const lines = copies.map((c) => {
+        const who = c.dir === sdk.dir ? `the program's (it resolves @pulumi/pulumi from ${path.dirname(path.dirname(c.dir))})` : "";
+        const by = c.requiredBy.filter((b) => b !== "the program" || !who);
+        return `  - @pulumi/pulumi ${c.version} at ${c.dir}: ${[who, by.length ? `required by ${by.join(", ")}` : ""].filter(Boolean).join("; ") || "loaded"}`;
+    });
+    const missing = [...new Set(copies.filter((c) => c.dir !== sdk.dir && !c.dir.startsWith(own)).flatMap((c) => c.requiredBy))].filter((b) => b !== "the program");
+    const fix =
+        sdk.dir.startsWith(own) && missing.length
+            ? `The program's node_modules has its own @pulumi/pulumi but not ${missing.join(", ")}: ` +
+              `install ${missing.length === 1 ? "it" : "them"} there too (npm install in ${options.programDir}), or remove ${sdk.dir} so that one copy serves the program.`
+            : `Make every package resolve the same @pulumi/pulumi: npm ls @pulumi/pulumi in ${options.programDir} shows the copies (npm dedupe, or align the versions).`;
+    return [`the program loads ${copies.length} copies of @pulumi/pulumi, so its resources would be split between separate runtimes:`, ...lines, fix].join("\n");
+}
+
 async function main(): Promise<void> {
+    const split = twoSdkCopies();
+    if (split) {
+        write({ ok: false, error: { kind: "engine", message: split }, maxRssKb: process.resourceUsage().maxRSS });
+        process.exit(2);
+    }
     checkPreload(fastPaths, sdk, options.programDir, ["@pulumi/pulumi"], ["@pulumi/aws"]);
     checkDeferredTypeScript(fastPaths, sdk);
     installFastPaths();
@@ -260,17 +375,31 @@ async function main(): Promise<void> {
         process.exit(2);
     }
     fastPaths.ok("in-process-monitor", "resources registered without gRPC or protobuf");
-    monitor = new FastMonitor(options, () => settings.getStack(), () => settings.getProject());
-    settings.setMockOptions(monitor, options.project, options.stack, false, options.organization);
+    monitor = new FastMonitor(options, () => settings.getStack(), () => settings.getProject(), pending);
+    settings.setMockOptions(monitor, options.project, options.stack, true, options.organization);
     const finishStream = options.stream && process.send ? streamResources(monitor) : async () => undefined;
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
+    // Nothing left to run while the program still awaits something: say what, instead of exiting silently.
+    process.on("beforeExit", () => {
+        if (written) return;
+        write({ ...stoppedEarly(), fastPaths: report() });
+        process.exit(2);
+    });
+    // The program itself called process.exit(): the engine's own exits come after a result is written.
+    process.on("exit", (code) => {
+        if (written) return;
+        const early = stoppedEarly(`Running program '${path.relative(options.programDir, options.main) || options.main}' called process.exit(${code}) before finishing`);
+        write({ ...early, fastPaths: report() });
+    });
     const markError = (err: unknown) => {
         if (errors.RunError.isInstance(err)) (err as any).__pulumiRunError = true;
         if (errors.ResourceError.isInstance(err)) (err as any).__pulumiResourceError = true;
         return err;
     };
     process.chdir(options.programDir);
+    // After chdir: run.js reads tsconfig.json (or PULUMI_NODEJS_TSCONFIG_PATH) relative to the program dir.
+    transpiler = installProgramTranspiler(options.programDir, sdk.dir);
     const loadStarted = Date.now();
     let loadMs = 0;
     let outputs: Record<string, unknown> = {};
@@ -285,6 +414,9 @@ async function main(): Promise<void> {
         fail(markError(err));
     }
     if (!failure && monitor.errors.length > 0) fail(new Error(monitor.errors[0]));
+    // A package the program loaded late may have brought its own copy of the SDK.
+    const lateSplit = failure ? undefined : twoSdkCopies();
+    if (lateSplit) failure = { ok: false, error: { kind: "engine", message: lateSplit }, maxRssKb: process.resourceUsage().maxRSS };
     // Let late rejections from apply callbacks arrive before deciding.
     await new Promise((resolve) => setImmediate(resolve));
     state.getStore().terminated = true;
@@ -305,7 +437,8 @@ async function main(): Promise<void> {
             durationMs: Date.now() - started,
         },
         loadMs,
-        warnings: [...fastPaths.warnings(), ...monitor.warnings],
+        warnings: [...fastPaths.warnings(), ...monitor.warnings, ...transpileWarnings()],
+        programFiles: transpiler?.report().files ?? [],
         maxRssKb: process.resourceUsage().maxRSS,
     });
     process.exit(0);

@@ -1,7 +1,6 @@
 /** `check` renderers: text for people, JSON for machines (stable contract), Markdown for PR comments. */
-import * as path from "path";
 import type { CheckResult } from "../check";
-import type { Violation } from "../types";
+import type { ReportWarning, UnjudgedPolicy, Violation } from "../types";
 import { planJson } from "./plan-text";
 
 export interface CheckJson {
@@ -11,6 +10,12 @@ export interface CheckJson {
     summary: { resources: number; packs: { name: string; version: string; policies: number }[]; mandatory: number; advisory: number; remediate: number };
     /** Waivers declared on resources (from the host's `exemptions` hook), so reviewers see them. Not a violation. */
     exemptions: { policy: string; urn: string; name: string; reason: string }[];
+    /** Per policy, the resources it could not judge and why (the host's `coverage` hook; [] without one). */
+    unjudged: UnjudgedPolicy[];
+    /** The policy config file used (relative to the host's root when under it); null: none, each policy at its pack's level. */
+    policyConfig: string | null;
+    /** Notes that are not verdicts: type errors, remote components whose children were not checked, run notes. */
+    warnings: ReportWarning[];
 }
 
 /**
@@ -37,7 +42,27 @@ export function checkJson(result: CheckResult): CheckJson {
             ...countByLevel(result.violations),
         },
         exemptions: exemptionsOf(result),
+        // Added after the fields above, which stay exactly as they were.
+        unjudged: result.unjudged,
+        policyConfig: result.policyConfig,
+        warnings: result.warnings,
     };
+}
+
+/** The policy config line of the text and Markdown reports. */
+export function policyConfigLine(result: CheckResult): string {
+    return result.policyConfig ? `Policy config: ${result.policyConfig}` : "Policy config: none (each policy at its pack's own enforcement level)";
+}
+
+/** "3 resources not judged by 2 policies" lines: one per policy, its most frequent reasons. */
+function unjudgedLines(result: CheckResult, indent: string): string[] {
+    const lines: string[] = [];
+    for (const u of result.unjudged.filter((x) => x.count > 0)) {
+        const reasons = u.reasons.slice(0, 3).map((r) => `${r.reason} (${r.count})`).join("; ");
+        const more = u.reasons.length > 3 ? `; ${u.reasons.length - 3} more reason(s)` : "";
+        lines.push(`${indent}${u.pack ? `${u.pack}/` : ""}${u.policy}: ${u.count} of ${u.count + u.judged} not judged: ${reasons}${more}`);
+    }
+    return lines;
 }
 
 /** The fix hint a policy message ends with ("...; fix: do X."), else the pack's remediation steps. */
@@ -78,6 +103,14 @@ export function renderCheckText(result: CheckResult): string {
         for (const e of exemptions) lines.push(`  [exempt] ${e.policy}  ${resourceLabel(e.urn)}`, `      reason: ${e.reason}`);
         lines.push("");
     }
+    const unjudged = unjudgedLines(result, "  ");
+    if (unjudged.length) lines.push(`not judged (${result.unjudged.reduce((n, u) => n + u.count, 0)}):`, ...unjudged, "");
+    if (result.warnings.length) {
+        lines.push(`warnings (${result.warnings.length}):`);
+        for (const w of result.warnings) lines.push(`  [${w.kind}] ${w.message.replace(/\n/g, "\n      ")}`);
+        lines.push("");
+    }
+    lines.push(policyConfigLine(result));
     lines.push(
         result.violations.length === 0
             ? "No policy violations."
@@ -121,7 +154,16 @@ export function renderCheckMarkdown(result: CheckResult): string {
         for (const e of exemptions) lines.push(`| \`${e.policy}\` | \`${cell(resourceLabel(e.urn))}\` | ${cell(e.reason)} |`);
         lines.push("");
     }
-    if (result.policyConfigFile) lines.push(`<sub>Policy config: \`${path.basename(result.policyConfigFile)}\`. Evaluated offline with mocked provider outputs.</sub>`);
-    else lines.push("<sub>Evaluated offline with mocked provider outputs.</sub>");
+    const unjudged = unjudgedLines(result, "- ");
+    if (unjudged.length) {
+        lines.push(`**Not judged** (${result.unjudged.reduce((n, u) => n + u.count, 0)}): resources a policy could not decide on offline.`, "", ...unjudged.map(cell), "");
+    }
+    if (result.warnings.length) {
+        lines.push(`**Warnings** (${result.warnings.length}):`, "");
+        for (const w of result.warnings) lines.push(`- \`${w.kind}\` ${cell(w.message)}`);
+        lines.push("");
+    }
+    const config = result.policyConfig ? `Policy config: \`${result.policyConfig}\`` : "Policy config: none (each policy at its pack's own enforcement level)";
+    lines.push(`<sub>${config}. Evaluated offline with mocked provider outputs.</sub>`);
     return lines.join("\n") + "\n";
 }

@@ -72,6 +72,12 @@ export function renderSarif(result: CheckResult, root: string, programMain: stri
                 tool: { driver: { name: tool.name, version: tool.version, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules } },
                 originalUriBaseIds: { "%SRCROOT%": { uri: `${pathToFileURL(root).toString()}/` } },
                 results,
+                // What is not a result: the config the verdicts were made with, what was not judged, and notes.
+                properties: {
+                    policyConfig: result.policyConfig,
+                    unjudged: result.unjudged.map((u) => ({ policy: u.policy, pack: u.pack, judged: u.judged, count: u.count, reasons: u.reasons })),
+                    warnings: result.warnings,
+                },
             },
         ],
     };

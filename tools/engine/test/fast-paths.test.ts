@@ -29,8 +29,11 @@ const PROGRAM_PATHS = [
     "drop-undefined-args",
     "bounded-callsites",
     "in-process-monitor",
+    "pending-work",
+    "ts-node-transpile",
 ];
-const COUNTED = PROGRAM_PATHS.filter((p) => !p.startsWith("preload:") && p !== "deferred-typescript");
+// ts-node-transpile counts files from its cache: none on a cold one.
+const COUNTED = PROGRAM_PATHS.filter((p) => !p.startsWith("preload:") && p !== "deferred-typescript" && p !== "ts-node-transpile");
 const PACK_PATHS = ["preload:@pulumi/policy", "preload:@pulumi/policy/server", "deferred-typescript", "plain-requests"];
 
 /**
@@ -79,10 +82,10 @@ describe("fast paths", function () {
 
         const limit = pool(2);
         check = limit(() =>
-            runCheck({ programDir: program("compliant"), policyPacks: [pack("lake-fixture")], policyConfig: pack("config/empty.json") }),
+            runCheck({ programDir: program("compliant"), policyPacks: [pack("lake-fixture")], policyConfig: pack("config/empty.json"), typeCheck: "off" }),
         );
         runs.programSdk = limit(() => runCli(["plan", "--program", prog]));
-        runs.packSdk = limit(() => runCli(["check", "--program", program("compliant"), "--policy-pack", packDir, "--policy-config", pack("config/empty.json")]));
+        runs.packSdk = limit(() => runCli(["check", "--program", program("compliant"), "--policy-pack", packDir, "--policy-config", pack("config/empty.json"), "--type-check", "off"]));
     });
 
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -125,7 +128,8 @@ describe("fast paths", function () {
         expect(run.stdout).to.equal("");
         expect(run.stderr).to.contain(`expected @pulumi/pulumi ${PULUMI_PIN} (the engine's exact pin), found @pulumi/pulumi 3.0.0-fake at `);
         expect(run.stderr).to.contain("  - identity-debuggable: @pulumi/pulumi runtime/debuggable is missing (Cannot find module './runtime/debuggable'");
-        expect(run.stderr).to.contain(`Install @pulumi/pulumi ${PULUMI_PIN} where the program resolves it`);
+        // The copy is the program's own: the fix is there, or in dropping it for the host's.
+        expect(run.stderr).to.contain(`The program's own node_modules supplies @pulumi/pulumi 3.0.0-fake: install ${PULUMI_PIN} there (npm install @pulumi/pulumi@${PULUMI_PIN} in `);
         // Only the missing internal is reported: everything else of the copy is there.
         expect(run.stderr.match(/^ {2}- /gm)).to.have.length(1);
     });

@@ -34,7 +34,7 @@ describe("lake CLI (engine with the lake wired in)", function () {
         const help = run.stdout.replace(/\s+/g, " ");
         expect(help).to.contain(`directory holding Pulumi.yaml (default: "${REPO_ROOT}")`);
         expect(help).to.contain("default: every pack under policies/)");
-        expect(help).to.contain("(default: policies/config/<stack>.json when it exists)");
+        expect(help).to.contain("(default: policies/config/<stack>.json, which must exist)");
     });
 
     it("checks a plain program with every pack under policies/ and dev's config, and names itself lake-policy-check in SARIF", async () => {
@@ -48,6 +48,34 @@ describe("lake CLI (engine with the lake wired in)", function () {
         const table = log.results.find((r: { ruleId: string }) => r.ruleId === "curated-columnar-format");
         expect(table.level).to.equal("warning");
         expect(table.locations[0].physicalLocation.artifactLocation.uri).to.equal("test/fixtures/violations/csv-in-gold/index.ts");
+    });
+
+    it("refuses a stack without policies/config/<stack>.json instead of passing on all-advisory defaults (exit 2)", async () => {
+        const run = await lake(["check", "--stack", "production"]);
+        expect(run.code).to.equal(2);
+        expect(run.stdout).to.equal("");
+        expect(run.stderr.trim()).to.equal(
+            "error: no policy config for stack 'production': policies/config/production.json does not exist. Add it, or pass --policy-config FILE " +
+                "(an empty {} runs every policy at its pack's own enforcement level)",
+        );
+    });
+
+    it("reports what the layer-aware policies could not judge, through policies/lib/coverage", () => {
+        const table = {
+            urn: "urn:pulumi:dev::p::aws:glue/catalogTable:CatalogTable::events",
+            type: "aws:glue/catalogTable:CatalogTable",
+            name: "events",
+            custom: true,
+            inputs: { databaseName: "analytics_dw", name: "events", storageDescriptor: { location: "s3://somewhere/events/" } },
+            outputs: {},
+            dependencies: [],
+            protect: false,
+            retainOnDelete: false,
+        };
+        const coverage = LAKE_HOST.coverage!([table]);
+        expect(coverage.length).to.be.greaterThan(0);
+        const columnar = coverage.find((c) => c.policy === "curated-columnar-format");
+        expect(columnar?.unjudged.map((u) => u.urn)).to.deep.equal([table.urn]);
     });
 
     it("passes the lake's exemptions, config and node_modules to the engine", () => {

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { LakeContext } from "../shared/context";
 import { movedFrom } from "../shared/identity";
-import { datasetResourceName, datasetTags } from "../shared/names";
+import { datasetName, datasetTags } from "../shared/names";
 import { parseIamPrincipal, parseS3Uri, principalId } from "../shared/principals";
 import { readerPolicy, writerPolicy } from "./documents";
 import type { GrantBook, TableRef } from "./grants";
@@ -21,7 +21,7 @@ export function createIamModeAccess(_name: string, ctx: LakeContext, args: LakeA
         outputs: {},
         onTable(table: TableRef): void {
             const ds = table.dataset;
-            const names = { readers: datasetResourceName(ctx.namer, "read", ds.name, 128), writers: datasetResourceName(ctx.namer, "write", ds.name, 128) };
+            const names = { readers: datasetName(ctx.namer, ds, "readerPolicy"), writers: datasetName(ctx.namer, ds, "writerPolicy") };
             const access = pulumi.all([table.location, args.kmsKeyArn, table.databaseName, table.tableName]).apply(([l, kmsKeyArn, database, name]) => ({
                 ...ctx.arn,
                 kmsKeyArn,

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS } from "../../contract";
+import { LAYERS, PLATFORM_RESOURCES } from "../../contract";
 import { dataOptions, LakeContext } from "../shared/context";
 import { serviceTrust } from "../shared/iam";
 import { formerSibling, movedFrom } from "../shared/identity";
@@ -29,7 +29,7 @@ export function createLakeFormationAccess(name: string, ctx: LakeContext, args: 
     const role = new aws.iam.Role(
         `${name}-lf-registration-role`,
         {
-            name: ctx.namer.resource("lf-registration"),
+            name: ctx.namer.resource(PLATFORM_RESOURCES.lfRegistrationRole.purpose),
             description: "Lake Formation vends data access to the registered lake buckets through this role.",
             assumeRolePolicy: JSON.stringify(serviceTrust("lakeformation.amazonaws.com", ctx.arn)),
         },

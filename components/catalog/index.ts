@@ -6,14 +6,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Layer, LAYERS, MARKERS } from "../../contract";
+import { Layer, LAYERS, MARKERS, PLATFORM_RESOURCES } from "../../contract";
 import type { LakeAccess } from "../access";
 import type { JdbcConnections } from "../connections";
 import { Dataset, defaultLocation } from "../datasets";
 import type { AthenaWorkgroup } from "../query";
 import { dataOptions, LakeContext } from "../shared/context";
 import { serviceTrust, uniq } from "../shared/iam";
-import { datasetResourceName } from "../shared/names";
+import { datasetName } from "../shared/names";
 import { parseS3Uri } from "../shared/principals";
 import type { BucketRef } from "../shared/refs";
 import { LakeDataset, SOURCE_TABLE_PREFIX } from "./dataset";
@@ -111,7 +111,7 @@ export function createLakeCatalog(name: string, ctx: LakeContext, args: LakeCata
     const security = new aws.glue.SecurityConfiguration(
         `${name}-security`,
         {
-            name: ctx.namer.resource("glue-security"),
+            name: ctx.namer.resource(PLATFORM_RESOURCES.glueSecurityConfiguration.purpose),
             encryptionConfiguration: {
                 s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
                 cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: args.kmsKeyArn },
@@ -155,7 +155,7 @@ export function createLakeCatalog(name: string, ctx: LakeContext, args: LakeCata
         const database = databases.get(databaseKey(ds.layer, ds.domain))!;
         const crawler = crawlerRole && isCrawled(ds)
             ? {
-                  name: datasetResourceName(ctx.namer, "crawl", ds.name, 255),
+                  name: datasetName(ctx.namer, ds, "crawler"),
                   roleArn: crawlerRole.role.arn,
                   securityConfiguration: security.name,
                   connectionName: ds.source.type === "jdbc" ? args.connections.get(ds.source.connection).name : undefined,
@@ -201,7 +201,7 @@ function createCrawlerRole(
     const role = new aws.iam.Role(
         `${name}-crawler-role`,
         {
-            name: ctx.namer.resource("crawler"),
+            name: ctx.namer.resource(PLATFORM_RESOURCES.crawlerRole.purpose),
             description: "Assumed by the lake's Glue crawlers; reads only the crawled prefixes and updates only their tables.",
             assumeRolePolicy: JSON.stringify(serviceTrust("glue.amazonaws.com", ctx.arn)),
         },

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkName, connectionDerivedNames } from "../../contract";
 import type { JdbcConnection } from "../datasets";
 import { dataOptions, LakeContext } from "../shared/context";
 import { formerSibling, movedFrom } from "../shared/identity";
@@ -55,7 +56,8 @@ export function createJdbcConnections(name: string, ctx: LakeContext, args: Jdbc
     const out: Record<string, ConnectionRef> = {};
     for (const c of args.connections) {
         if (out[c.name]) throw new pulumi.ResourceError(`${c.file}: connections: '${c.name}' is declared twice`, self);
-        const resourceName = ctx.namer.resource("jdbc", c.name.replace(/_/g, "-"));
+        // The secret and the connection share one name, checked against the rule validation used.
+        const resourceName = checkName(connectionDerivedNames(ctx.namer.args, c.name)[0]);
         const secret = new aws.secretsmanager.Secret(
             `${name}-secret-${c.name}`,
             {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAYERS, Layer, MARKERS } from "../../contract";
+import { LAYERS, Layer, MARKERS, PLATFORM_RESOURCES } from "../../contract";
 import { dataOptions, LakeContext } from "../shared/context";
 import type { BucketRef } from "../shared/refs";
 import { accessLogBucketPolicy, dataBucketPolicy, lakeKeyPolicy } from "./documents";
@@ -94,13 +94,13 @@ export class LakeStorage extends pulumi.ComponentResource {
         const key = new aws.kms.Key(
             `${name}-key`,
             {
-                description: `Lake data key (${ctx.namer.resource("lake")}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
+                description: `Lake data key (${ctx.namer.resource(PLATFORM_RESOURCES.kmsKey.purpose)}): S3 layers, Glue catalog, Athena results, Firehose, Redshift, Secrets Manager, CloudWatch Logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
             },
             dataOpts,
         );
-        const alias = new aws.kms.Alias(`${name}-key-alias`, { name: ctx.namer.kmsAlias("lake"), targetKeyId: key.keyId }, { parent: this });
+        const alias = new aws.kms.Alias(`${name}-key-alias`, { name: ctx.namer.kmsAlias(PLATFORM_RESOURCES.kmsKey.purpose), targetKeyId: key.keyId }, { parent: this });
 
         const accessLogs = new aws.s3.Bucket(`${name}-access-logs`, { bucket: ctx.namer.bucket("access-logs"), forceDestroy }, dataOpts);
         const shared = {

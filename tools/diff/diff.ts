@@ -7,24 +7,17 @@
  * type from the replace-on table (replace-on.ts). Protected data (protect or retainOnDelete) that would be deleted
  * or replaced is listed first: `protect` makes `pulumi up` fail, `retainOnDelete` leaves the old resource behind.
  */
+import type { PlannedResource } from "@acme-lake/offline-engine";
 import type { ReplaceOn } from "./replace-on";
 
-/** The fields of the engine's PlannedResource the diff reads. */
-export interface DiffResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    custom: boolean;
-    inputs: Record<string, unknown>;
-    /** `urn::id`; only the URN part is compared (the mocks' provider id is random per run). */
-    provider?: string;
-    protect: boolean;
-    retainOnDelete: boolean;
-    deleteBeforeReplace?: boolean;
-    aliases?: string[];
-    external?: boolean;
-}
+/**
+ * The fields of the engine's PlannedResource the diff reads. `provider` is `urn::id`: only the URN part is compared
+ * (the mocks' provider id is random per run).
+ */
+export type DiffResource = Pick<
+    PlannedResource,
+    "urn" | "type" | "name" | "parent" | "custom" | "inputs" | "provider" | "protect" | "retainOnDelete" | "deleteBeforeReplace" | "aliases" | "external"
+>;
 
 export type ChangeKind = "add" | "remove" | "replace" | "update";
 

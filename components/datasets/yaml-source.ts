@@ -2,6 +2,10 @@
  * YAML text -> a plain value plus positions: syntax errors, duplicate keys, non-scalar keys and YAML's classic
  * flow-mapping trap become problems with their line; every later check points at lines through `SourceFile`.
  */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Document, LineCounter, isMap, isPair, isScalar, isSeq, Node, parseDocument, Scalar, visit, YAMLMap } from "yaml";
 import { DatasetProblem, FieldPath, fieldName } from "./problems";
 
@@ -56,11 +60,21 @@ export function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
 
 /** A parsed YAML file that can point at the line of any field path. */
 export class SourceFile {
+    private parsed?: { doc: Document.Parsed; lines: LineCounter };
+
+    /** `source`: the parsed document, or how to parse it when a position is first asked for (a cached file). */
     constructor(
         readonly file: string,
-        readonly doc: Document.Parsed,
-        readonly lines: LineCounter,
+        private readonly source: { doc: Document.Parsed; lines: LineCounter } | (() => { doc: Document.Parsed; lines: LineCounter }),
     ) {}
+
+    get doc(): Document.Parsed {
+        return (this.parsed ??= typeof this.source === "function" ? this.source() : this.source).doc;
+    }
+
+    get lines(): LineCounter {
+        return (this.parsed ??= typeof this.source === "function" ? this.source() : this.source).lines;
+    }
 
     /**
      * Line/column of the value at `path` (of its key when `atKey`), or of the deepest existing ancestor when the
@@ -111,8 +125,9 @@ export function parseSource(text: SourceText, problems: DatasetProblem[]): Parse
         });
         return undefined;
     }
-    const lines = new LineCounter();
-    const doc = parseDocument(text.text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const cached = DISK_CACHE.get(text.text);
+    if (cached) return { src: new SourceFile(text.file, () => parseYaml(text.text)), raw: cached };
+    const { doc, lines } = parseYaml(text.text);
     if (doc.errors.length) {
         for (const e of doc.errors) {
             const pos = lines.linePos(e.pos[0]);
@@ -120,9 +135,15 @@ export function parseSource(text: SourceText, problems: DatasetProblem[]): Parse
         }
         return undefined;
     }
-    const src = new SourceFile(text.file, doc, lines);
+    const src = new SourceFile(text.file, { doc, lines });
     let complexKey: number | undefined;
+    // An alias makes toJS share one object between two places, which a JSON copy would not: not cached.
+    let aliases = false;
     visit(doc, {
+        Alias() {
+            aliases = true;
+            return undefined;
+        },
         Pair(_, pair) {
             if (pair.key !== null && !isScalar(pair.key)) {
                 complexKey = (pair.key as { range?: [number] }).range?.[0] ?? 0;
@@ -147,7 +168,10 @@ export function parseSource(text: SourceText, problems: DatasetProblem[]): Parse
         problems.push(src.problem([], "expected a mapping of fields (name: ..., domain: ...) at the top of the file", raw === null ? undefined : raw));
         return undefined;
     }
-    for (const split of commaSplits(doc, text.text)) {
+    const splits = commaSplits(doc, text.text);
+    // A clean file is the same value on every run: kept by content hash (positions are parsed again if ever needed).
+    if (splits.length === 0 && !aliases) DISK_CACHE.put(text.text, raw);
+    for (const split of splits) {
         const what = split.path[split.path.length - 1] === "type" ? "type" : "value";
         problems.push(
             src.problem(
@@ -164,6 +188,105 @@ export function parseSource(text: SourceText, problems: DatasetProblem[]): Parse
         }
     }
     return { src, raw };
+}
+
+function parseYaml(text: string): { doc: Document.Parsed; lines: LineCounter } {
+    const lines = new LineCounter();
+    return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+}
+
+/** A value JSON carries unchanged: what a cached entry must be (no -0, NaN, Infinity, holes or `__proto__` keys). */
+function jsonFaithful(v: unknown): boolean {
+    if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+    if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+    if (Array.isArray(v)) return v.every((x, i) => i in v && jsonFaithful(x));
+    if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.keys(v as object).every((k) => k !== "__proto__" && jsonFaithful((v as Record<string, unknown>)[k]));
+    }
+    return false;
+}
+
+/**
+ * Parsed dataset files on disk, across runs (the program, `dataset validate` and every check parse the same files
+ * again): the value of a clean file (no parse problem) by sha256 of its text, salted with the yaml version and this
+ * module's own source, so a new parser or a change here never reads an old entry. Only JSON-faithful values are kept.
+ * In `LAKE_DATASET_CACHE_DIR`, else `<tmp>/lake-datasets-<uid>`; used only when the directory is this user's and not
+ * writable by others (an entry becomes the table the deploy creates); `LAKE_DATASET_CACHE=off` turns it off.
+ */
+class ParsedValueCache {
+    private dir: string | null | undefined;
+    private salt = "";
+
+    private ready(): string | null {
+        if (this.dir !== undefined) return this.dir;
+        this.dir = null;
+        if (process.env.LAKE_DATASET_CACHE === "off") return null;
+        try {
+            const dir = process.env.LAKE_DATASET_CACHE_DIR ?? path.join(os.tmpdir(), `lake-datasets-${os.userInfo().uid}`);
+            fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+            const st = fs.statSync(dir);
+            if (typeof process.getuid === "function" && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return null;
+            const yamlVersion = JSON.parse(fs.readFileSync(require.resolve("yaml/package.json"), "utf8")).version as string;
+            this.salt = crypto.createHash("sha256").update(yamlVersion).update("\0").update(fs.readFileSync(__filename)).digest("hex");
+            this.dir = dir;
+        } catch {
+            // No cache: every file is parsed, as without one.
+        }
+        return this.dir;
+    }
+
+    private entry(dir: string, text: string): string {
+        return path.join(dir, `${crypto.createHash("sha256").update(this.salt).update("\0").update(text).digest("hex")}.json`);
+    }
+
+    get(text: string): Record<string, unknown> | undefined {
+        const dir = this.ready();
+        if (!dir) return undefined;
+        try {
+            const value: unknown = JSON.parse(fs.readFileSync(this.entry(dir, text), "utf8"));
+            return isObject(value) ? value : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    put(text: string, raw: Record<string, unknown>): void {
+        const dir = this.ready();
+        if (!dir || !jsonFaithful(raw)) return;
+        const file = this.entry(dir, text);
+        const tmp = `${file}.${process.pid}.tmp`;
+        try {
+            fs.writeFileSync(tmp, JSON.stringify(raw));
+            fs.renameSync(tmp, file);
+        } catch {
+            fs.rmSync(tmp, { force: true });
+        }
+    }
+}
+
+const DISK_CACHE = new ParsedValueCache();
+
+/**
+ * Parses shared by the loads of one run: `dataset validate` loads every stack, and every stack reads the same dataset
+ * files, so a file is parsed once per content (file, text). Each load gets the same parse problems and its own copy
+ * of the value (the loader normalises it in place); positions come from the one parsed document. Scoped to the run
+ * that creates it: nothing outlives it, so a changed file is always parsed again.
+ */
+export class ParseCache {
+    private readonly entries = new Map<string, { problems: DatasetProblem[]; parsed?: ParsedSource }>();
+
+    parse(text: SourceText, problems: DatasetProblem[]): ParsedSource | undefined {
+        const key = `${text.file}\0${text.invalidUtf8?.offset ?? ""}\0${text.text}`;
+        let entry = this.entries.get(key);
+        if (!entry) {
+            const found: DatasetProblem[] = [];
+            const parsed = parseSource(text, found);
+            entry = { problems: found, ...(parsed ? { parsed: { src: parsed.src, raw: structuredClone(parsed.raw) } } : {}) };
+            this.entries.set(key, entry);
+        }
+        problems.push(...entry.problems.map((p) => ({ ...p })));
+        return entry.parsed && { src: entry.parsed.src, raw: structuredClone(entry.parsed.raw) };
+    }
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,135 +1,272 @@
 /**
- * `npm run bench [-- --sizes 1000,10000 --pack DIR]`: plan and check synthetic lake programs through
- * the same CLI child-process path CI uses (the lake's CLI, tools/lake/cli.ts, over the engine
- * package), with every pack under policies/ unless --pack is given,
- * and print wall time, CPU time and peak RSS per run, plus
- * the large/small ratios. Figures only: timing is never asserted in a test.
+ * `npm run bench -- --datasets N [--json] [--dir DIR] [--keep]`: generates N dataset files in the realistic mix
+ * (generate.ts) into a temporary copy of the stacks, plus one with N/10, and measures `dataset validate` (every
+ * stack), `plan` and `check` of prod on each through the same CLI entry points CI runs (tools/dataset/cli.ts,
+ * tools/lake/cli.ts, with the copy's packs and policies/config/prod.json). Per command: wall time, CPU of the whole
+ * process tree (CLI, program, packs, type check), peak RSS per process and of all processes together, figures per
+ * resource, and the ratio of N to N/10. Figures only: timing is never asserted in a test.
+ *
+ * CPU of the tree is exact on Linux: each command runs under a small subreaper (python3, prctl
+ * PR_SET_CHILD_SUBREAPER) that reaps every descendant, including pack processes the CLI stops without waiting,
+ * and reports getrusage(RUSAGE_CHILDREN); it samples /proc every 20 ms for per-process peaks (VmHWM) and the
+ * concurrent sum of RSS. Without python3 the figures come from this process's own children only.
  */
-import { spawn } from "child_process";
+import { spawnSync } from "child_process";
 import { Command } from "commander";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { discoverPacks } from "@acme-lake/offline-engine";
-import { LAKE_PACKS, REPO_ROOT as REPO } from "../lake/host";
-import { generateProgram } from "./generate";
+import { REPO_ROOT as REPO } from "../lake/host";
+import { generateLake } from "./generate";
+
+type CommandName = "validate" | "plan" | "check";
+const COMMANDS: CommandName[] = ["validate", "plan", "check"];
+
+interface ProcessFigures {
+    role: string;
+    cpuMs: number;
+    peakRssKb: number;
+}
 
 interface Figures {
-    size: number;
+    command: CommandName;
+    datasets: number;
+    /** Planned resources (validate: dataset files validated, in every stack). */
     resources: number;
+    exitCode: number;
     wallMs: number;
+    /** User + system CPU of every process of the command. */
     cpuMs: number;
-    /** Largest single process; `totalRssKb` adds up program, packs and CLI (they overlap in time). */
+    /** The largest single process. */
     peakRssKb: number;
-    totalRssKb: number;
+    /** The largest sum of RSS over the processes alive at one time. */
+    peakTogetherKb: number;
+    processes: ProcessFigures[];
+    cpuMsPerResource: number;
+    /** check only: whether the type check was answered from its cache. */
+    typeCheckCached?: boolean;
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; wallMs: number; stderr: string }> {
-    const started = Date.now();
-    const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--require", tsx, path.join(REPO, "tools", "lake", "cli.ts"), ...args], {
-            cwd: REPO,
-            env: { ...process.env, CI: "true" },
-            stdio: ["ignore", "ignore", "pipe"],
-        });
-        let stderr = "";
-        child.stderr.on("data", (c) => (stderr += c));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, wallMs: Date.now() - started, stderr }));
-    });
-}
+// The subreaper: runs argv, reaps every descendant, prints one JSON line of figures on fd 3.
+const REAPER = String.raw`
+import ctypes, json, os, resource, subprocess, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+me = os.getpid()
+t0 = time.monotonic()
+child = subprocess.Popen(sys.argv[1:])
+procs, together, code = {}, 0, None
+def sample():
+    global together
+    total, parent = 0, {}
+    for p in os.listdir('/proc'):
+        if not p.isdigit(): continue
+        try:
+            with open('/proc/%s/stat' % p) as f: st = f.read()
+            fields = st[st.rindex(')') + 2:].split()
+            parent[int(p)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        except (OSError, ValueError): pass
+    def mine(pid):
+        seen = 0
+        while pid in parent and seen < 64:
+            pid, seen = parent[pid][0], seen + 1
+            if pid == me: return True
+        return False
+    for pid, (_, ticks) in parent.items():
+        if not mine(pid): continue
+        try:
+            with open('/proc/%d/status' % pid) as f: status = f.read()
+            with open('/proc/%d/cmdline' % pid, 'rb') as f: cmd = f.read().replace(b'\0', b' ').decode(errors='replace')
+        except OSError: continue
+        vals = dict(l.split(':', 1) for l in status.splitlines() if ':' in l)
+        rss = int(vals.get('VmRSS', '0 kB').split()[0]); hwm = int(vals.get('VmHWM', '0 kB').split()[0])
+        total += rss
+        e = procs.setdefault(pid, {'cmd': cmd[:400], 'hwm': 0, 'ticks': 0})
+        e['hwm'] = max(e['hwm'], hwm); e['ticks'] = max(e['ticks'], ticks)
+    together = max(together, total)
+while True:
+    sample()
+    try:
+        pid, status = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        break
+    if pid == child.pid: code = os.waitstatus_to_exitcode(status)
+    if pid == 0: time.sleep(0.02)
+wall = (time.monotonic() - t0) * 1000
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+tick = os.sysconf('SC_CLK_TCK')
+out = {'code': code, 'wallMs': wall, 'cpuMs': (ru.ru_utime + ru.ru_stime) * 1000, 'maxRssKb': ru.ru_maxrss, 'togetherKb': together,
+       'processes': [{'cmd': e['cmd'], 'hwmKb': e['hwm'], 'cpuMs': e['ticks'] * 1000 / tick} for e in procs.values()]}
+os.write(3, (json.dumps(out) + '\n').encode())
+`;
 
-async function measure(command: "plan" | "check", dir: string, size: number, packs: string[], config: string): Promise<Figures> {
-    const statsFile = path.join(dir, `${command}-stats.json`);
-    const args = [command, "--program", dir, "--stack", "dev", "--out", path.join(dir, `${command}.out`), "--stats", statsFile];
-    if (command === "check") {
-        for (const p of packs) args.push("--policy-pack", p);
-        args.push("--policy-config", config, "--format", "json");
+function role(cmd: string): string {
+    if (cmd.includes("child/runner.ts")) return "program";
+    if (cmd.includes("child/type-check.ts")) return "type check";
+    if (cmd.includes("child/pack-host.ts")) {
+        const pack = /\/policies\/([\w-]+)/.exec(cmd)?.[1];
+        return `pack ${pack ?? "?"}`;
     }
-    const cpuBefore = cpuOfChildren();
-    const run = await runCli(args);
-    if (run.code !== 0 && run.code !== 1) throw new Error(`${command} of ${size} resources failed (exit ${run.code}):\n${run.stderr}`);
-    const stats = JSON.parse(fs.readFileSync(statsFile, "utf8"));
-    const packRss = Object.values((stats.packMaxRssKb ?? {}) as Record<string, number | undefined>).map((v) => v ?? 0);
-    const processes = [stats.programMaxRssKb, stats.cliMaxRssKb, ...packRss];
-    return {
-        size,
-        resources: stats.resources,
-        wallMs: run.wallMs,
-        cpuMs: cpuOfChildren() - cpuBefore,
-        peakRssKb: Math.max(...processes),
-        totalRssKb: processes.reduce((a, b) => a + b, 0),
-    };
+    if (cmd.includes("tools/lake/cli.ts") || cmd.includes("tools/dataset/cli.ts")) return "cli";
+    if (cmd.includes("esbuild")) return "esbuild";
+    return cmd.split(" ")[0] ? path.basename(cmd.split(" ")[0]!) : "other";
 }
 
-/**
- * User+system CPU of finished descendants that were waited for (Linux /proc/self/stat cutime+cstime),
- * in ms: the CLI and the program child; pack processes only when reaped before the CLI exits.
- */
-function cpuOfChildren(): number {
+function hasPython(): boolean {
+    return process.platform === "linux" && spawnSync("python3", ["-c", "import ctypes"], { stdio: "ignore" }).status === 0;
+}
+
+/** Runs the CLI once under the subreaper (or plainly) and returns its figures. */
+function runMeasured(argv: string[], reaper: boolean): { code: number; wallMs: number; cpuMs: number; peakRssKb: number; peakTogetherKb: number; processes: ProcessFigures[] } {
+    const env = { ...process.env, CI: "true" };
+    if (reaper) {
+        const r = spawnSync("python3", ["-c", REAPER, ...argv], { cwd: REPO, env, stdio: ["ignore", "ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        const line = (r.output[3] as Buffer | null)?.toString().trim();
+        if (!line) throw new Error(`bench: the measuring wrapper failed: ${r.stderr?.toString().trim()}`);
+        const m = JSON.parse(line) as { code: number; wallMs: number; cpuMs: number; maxRssKb: number; togetherKb: number; processes: { cmd: string; hwmKb: number; cpuMs: number }[] };
+        if (m.code !== 0 && m.code !== 1) throw new Error(`bench: ${argv.slice(3).join(" ")} failed (exit ${m.code}):\n${r.stderr?.toString().trim()}`);
+        const processes = m.processes.filter((p) => p.cpuMs > 0 || p.hwmKb > 0).map((p) => ({ role: role(p.cmd), cpuMs: p.cpuMs, peakRssKb: p.hwmKb }));
+        return { code: m.code, wallMs: m.wallMs, cpuMs: m.cpuMs, peakRssKb: Math.max(m.maxRssKb, ...processes.map((p) => p.peakRssKb)), peakTogetherKb: m.togetherKb, processes };
+    }
+    const before = childCpuMs();
+    const started = Date.now();
+    const r = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO, env, stdio: ["ignore", "ignore", "pipe"] });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`bench: ${argv.slice(3).join(" ")} failed (exit ${r.status}):\n${r.stderr.toString().trim()}`);
+    const cpu = childCpuMs() - before;
+    return { code: r.status, wallMs: Date.now() - started, cpuMs: cpu, peakRssKb: NaN, peakTogetherKb: NaN, processes: [] };
+}
+
+/** User+system CPU of this process's waited-for children (Linux /proc/self/stat cutime+cstime), in ms. */
+function childCpuMs(): number {
     try {
-        const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-        const ticks = Number(fields[13]) + Number(fields[14]);
-        return (ticks * 1000) / 100;
+        const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+        return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
     } catch {
         return NaN;
     }
 }
 
-const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+function measure(command: CommandName, lake: string, datasets: number, reaper: boolean): Figures {
+    const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
+    const reports = path.join(lake, "reports");
+    fs.mkdirSync(reports, { recursive: true });
+    const stats = path.join(reports, `${command}-stats.json`);
+    fs.rmSync(stats, { force: true });
+    let args: string[];
+    if (command === "validate") {
+        // The copy's own dataset CLI: validate and the copy's program load the files with the same code.
+        const own = path.join(lake, "tools", "dataset", "cli.ts");
+        args = [fs.existsSync(own) ? own : path.join(REPO, "tools", "dataset", "cli.ts"), "--root", lake, "validate"];
+    } else {
+        args = [path.join(REPO, "tools", "lake", "cli.ts"), command, "--program", lake, "--stack", "prod", "--format", "json", "--out", path.join(reports, `${command}.json`), "--stats", stats];
+        if (command === "check") {
+            for (const p of discoverPacks(path.join(lake, "policies"))) args.push("--policy-pack", p);
+            args.push("--policy-config", path.join(lake, "policies", "config", "prod.json"));
+        }
+    }
+    const run = runMeasured([process.execPath, "--require", tsx, ...args], reaper);
+    const s = fs.existsSync(stats) ? JSON.parse(fs.readFileSync(stats, "utf8")) : {};
+    const resources = command === "validate" ? datasets : Number(s.resources);
+    return {
+        command,
+        datasets,
+        resources,
+        exitCode: run.code,
+        wallMs: Math.round(run.wallMs),
+        cpuMs: Math.round(run.cpuMs),
+        peakRssKb: run.peakRssKb,
+        peakTogetherKb: run.peakTogetherKb,
+        processes: run.processes,
+        cpuMsPerResource: run.cpuMs / resources,
+        ...(command === "check" && s.typeCheck ? { typeCheckCached: Boolean(s.typeCheck.cached) } : {}),
+    };
+}
+
+const mb = (kb: number) => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MB` : "n/a");
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Processes of one role added up (three packs: "pack" per pack; esbuild helpers and the like: "other"). */
+function byRole(processes: ProcessFigures[]): string {
+    const roles = new Map<string, ProcessFigures>();
+    for (const p of processes) {
+        const r = roles.get(p.role) ?? { role: p.role, cpuMs: 0, peakRssKb: 0 };
+        r.cpuMs += p.cpuMs;
+        r.peakRssKb = Math.max(r.peakRssKb, p.peakRssKb);
+        roles.set(p.role, r);
+    }
+    return [...roles.values()].map((r) => `${r.role} ${sec(r.cpuMs)} / ${mb(r.peakRssKb)}`).join(", ");
+}
 
 async function main(): Promise<void> {
     const opts = new Command("bench")
-        .option("--sizes <list>", "resource counts", "1000,10000")
-        .option("--pack <dir>", "policy pack for check (repeatable; default: every pack under policies/)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-        .option("--keep", "keep the generated programs", false)
+        .description("validate, plan and check of prod on N generated dataset files (and N/10), in a temporary copy of the stacks")
+        .option("--datasets <n>", "dataset files in the large lake; the small one has n/10", "1000")
+        .option("--json", "print the figures as JSON", false)
+        .option("--dir <dir>", "where the lakes are generated (kept; an existing lake-<n> there is reused as is, so runs compare the very same files)")
+        .option("--keep", "keep the generated lakes", false)
+        .option("--no-small", "skip the lake of n/10 datasets (no ratios)")
+        .option("--only <commands>", "measure only these of validate,plan,check (comma-separated)", COMMANDS.join(","))
         .parse(process.argv)
-        .opts();
-    const sizes = String(opts.sizes).split(",").map(Number);
-    // The target is about real checks: by default the repo's own packs, as `npm run check` runs them.
-    const packs: string[] = opts.pack.length ? opts.pack.map((p: string) => path.resolve(p)) : discoverPacks(LAKE_PACKS);
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "lake-bench-"));
-    const config = path.join(root, "policy-config.json");
-    fs.writeFileSync(config, "{}\n");
-    console.log(`bench: ${os.cpus().length} cores, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-    console.log(`packs: ${packs.map((p) => path.relative(REPO, p)).join(", ")}\n`);
-    const results: Record<string, Figures[]> = { plan: [], check: [] };
+        .opts<{ datasets: string; json: boolean; dir?: string; keep: boolean; only: string; small: boolean }>();
+    const commands = COMMANDS.filter((c) => opts.only.split(",").includes(c));
+    const large = Number(opts.datasets);
+    if (!Number.isInteger(large) || large < 10) throw new Error(`--datasets ${opts.datasets}: expected a whole number of at least 10`);
+    const sizes = opts.small ? [Math.round(large / 10), large] : [large];
+    const root = opts.dir ? path.resolve(opts.dir) : fs.mkdtempSync(path.join(os.tmpdir(), "lake-bench-"));
+    fs.mkdirSync(root, { recursive: true });
+    const reaper = hasPython();
+    const header = {
+        cores: os.cpus().length,
+        node: process.version,
+        loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+        cpuOfWholeTree: reaper,
+        root,
+    };
+    const log = (line: string) => !opts.json && console.log(line);
+    log(`bench: ${header.cores} cores, node ${header.node}, load average ${header.loadAverage.join(" ")}${reaper ? "" : " (no python3: CPU of waited-for children only)"}`);
+    const figures: Figures[] = [];
     try {
-        for (const size of sizes) {
-            const dir = path.join(root, `lake-${size}`);
-            generateProgram(dir, size);
-            for (const command of ["plan", "check"] as const) {
-                const f = await measure(command, dir, size, packs, config);
-                results[command].push(f);
-                console.log(
-                    `${command.padEnd(5)} ${String(f.resources).padStart(6)} resources  wall ${s(f.wallMs).padStart(8)}  ` +
-                        `cpu ${s(f.cpuMs).padStart(8)}  peak RSS ${mb(f.peakRssKb).padStart(7)} (all processes ${mb(f.totalRssKb)})`,
+        for (const datasets of sizes) {
+            const lake = path.join(root, `lake-${datasets}`);
+            if (!fs.existsSync(path.join(lake, "Pulumi.yaml"))) generateLake(REPO, lake, datasets);
+            for (const command of commands) {
+                const f = measure(command, lake, datasets, reaper);
+                figures.push(f);
+                const unit = command === "validate" ? "files" : "resources";
+                log(
+                    `${command.padEnd(8)} ${String(datasets).padStart(5)} datasets ${String(f.resources).padStart(6)} ${unit.padEnd(9)} ` +
+                        `wall ${sec(f.wallMs).padStart(8)}  cpu ${sec(f.cpuMs).padStart(8)} (${f.cpuMsPerResource.toFixed(2)} ms/${unit === "files" ? "file" : "resource"})  ` +
+                        `peak ${mb(f.peakRssKb)} one process, ${mb(f.peakTogetherKb)} together` +
+                        (f.typeCheckCached !== undefined ? `  type check ${f.typeCheckCached ? "cached" : "ran"}` : ""),
                 );
+                if (f.processes.length) log(`         ${byRole(f.processes)}`);
             }
         }
-        if (sizes.length >= 2) {
-            console.log("");
-            for (const command of ["plan", "check"] as const) {
-                const [small, large] = [results[command][0], results[command][results[command].length - 1]];
-                const n = large.resources / small.resources;
-                console.log(
-                    `${command.padEnd(5)} ratio ${large.resources}/${small.resources} resources (x${n.toFixed(1)}): ` +
-                        `wall x${(large.wallMs / small.wallMs).toFixed(2)}, cpu x${(large.cpuMs / small.cpuMs).toFixed(2)}, ` +
-                        `peak RSS x${(large.peakRssKb / small.peakRssKb).toFixed(2)}; ` +
-                        `per resource at ${large.resources}: ${(large.wallMs / large.resources).toFixed(2)} ms`,
-                );
-            }
-            const largest = results.check[results.check.length - 1];
-            console.log(
-                `\ntarget (10k planned and checked in <= 10 s, <= 1 GiB): ` +
-                    `${s(largest.wallMs)}, ${mb(largest.peakRssKb)} peak process, ${mb(largest.totalRssKb)} all processes`,
-            );
-        }
+        const ratios = commands.map((command) => {
+            const [s, l] = [figures.find((f) => f.command === command && f.datasets === sizes[0]), figures.find((f) => f.command === command && f.datasets === sizes[1])];
+            return s && l ? { command, resources: l.resources / s.resources, wall: l.wallMs / s.wallMs, cpu: l.cpuMs / s.cpuMs } : undefined;
+        }).filter((r): r is NonNullable<typeof r> => r !== undefined);
+        log("");
+        for (const r of ratios) log(`${r.command.padEnd(8)} ${sizes[1]} vs ${sizes[0]} datasets (x${r.resources.toFixed(1)} ${r.command === "validate" ? "files" : "resources"}): cpu x${r.cpu.toFixed(2)}, wall x${r.wall.toFixed(2)}`);
+        const check = figures.find((f) => f.command === "check" && f.datasets === large);
+        const validate = figures.find((f) => f.command === "validate" && f.datasets === large);
+        const checkRatio = ratios.find((r) => r.command === "check" && Number.isFinite(r.cpu));
+        const targets = [
+            ...(check
+                ? [
+                      { target: `check of ${large} datasets <= 1.2 ms CPU per resource`, value: `${check.cpuMsPerResource.toFixed(2)} ms`, met: check.cpuMsPerResource <= 1.2 },
+                      { target: "check <= 1 GiB peak across processes", value: mb(check.peakTogetherKb), met: check.peakTogetherKb <= 1024 * 1024 },
+                  ]
+                : []),
+            ...(checkRatio ? [{ target: "check t(N)/t(N/10) <= 4 in CPU", value: `x${checkRatio.cpu.toFixed(2)}`, met: checkRatio.cpu <= 4 }] : []),
+            ...(validate ? [{ target: `validate of ${large} files <= 2 s CPU`, value: sec(validate.cpuMs), met: validate.cpuMs <= 2000 }] : []),
+        ];
+        log("\ntargets (issue 16):");
+        for (const t of targets) log(`  ${t.met ? "met   " : "missed"}  ${t.target}: ${t.value}`);
+        if (opts.json) console.log(JSON.stringify({ ...header, sizes, figures, ratios, targets }, null, 2));
     } finally {
-        if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
-        else console.log(`programs kept in ${root}`);
+        if (!opts.keep && !opts.dir) fs.rmSync(root, { recursive: true, force: true });
+        else log(`lakes kept in ${root}`);
     }
 }
 

@@ -50,7 +50,7 @@ export function toDot(model: GraphModel): string {
     out.push("digraph plan {");
     out.push(
         `  graph [rankdir=LR, compound=true, newrank=true, fontname="Helvetica", fontsize=11, ` +
-            `nodesep=0.2, ranksep=0.5, labelloc=t, labeljust=l, label=${dotString(model.title)}];`,
+            `nodesep=0.2, ranksep=0.5, pad=0.5, labelloc=t, labeljust=l, label=${dotString(model.title)}];`,
     );
     out.push(`  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.04"];`);
     out.push(`  edge [color="#78909c", arrowsize=0.6, fontname="Helvetica", fontsize=9, fontcolor="#37474f"];`);

@@ -29,6 +29,10 @@ export interface PlannedResource {
     ignoreChanges?: string[];
     aliases?: string[];
     additionalSecretOutputs?: string[];
+    /** Property paths (`a.b[0]`, `["odd.key"]`) of the inputs that were secrets; absent when none was. */
+    secretInputs?: string[];
+    /** The same for outputs a component or the stack registered (registerOutputs); absent when none was secret. */
+    secretOutputs?: string[];
     /** true for resources read with `.get()` (not managed by the stack, not analyzed). */
     external?: boolean;
     /**

@@ -40,6 +40,10 @@ export interface PreloadReport {
     requested: string[];
     modules: Record<string, { file?: string; error?: string }>;
     typescript: { deferred: boolean; shim?: string; detail?: string; loaded?: boolean };
+    /** runtime/closure/codePaths (and @npmcli/arborist with it) replaced by forwarders that load it on first call. */
+    codePaths: { deferred: boolean; file?: string; detail?: string; loaded?: boolean };
+    /** output.js's containsUnknowns rewritten to stop at resources (program processes only). */
+    outputWalk: { installed: boolean; file?: string; detail?: string };
 }
 
 const PRELOAD_REPORT = Symbol.for("@acme-lake/offline-engine:preload");
@@ -201,6 +205,24 @@ export function checkDeferredTypeScript(fp: FastPathInstaller, sdk: SdkFound): v
     const eager = ts.loaded ? "the shim" : loadedTypeScript();
     if (eager) return fp.fail("deferred-typescript", `the TypeScript compiler was loaded at start-up anyway (${eager})`, sdk);
     fp.ok("deferred-typescript", "TypeScript compiler loads on first use only", false);
+}
+
+/** `deferred-code-paths`: closure code-path discovery (@npmcli/arborist) loads on first use only. */
+export function checkDeferredCodePaths(fp: FastPathInstaller, sdk: SdkFound): void {
+    const cp = preloadReport()?.codePaths;
+    if (!cp) return fp.fail("deferred-code-paths", "the process was started without preload.cjs");
+    if (!cp.deferred) return fp.fail("deferred-code-paths", `runtime/closure/codePaths could not be deferred: ${cp.detail ?? "unknown reason"}`, sdk);
+    const eager = Object.keys(require.cache).find((k) => /[\\/]@npmcli[\\/]arborist[\\/]lib[\\/]index\.js$/.test(k));
+    if (eager && !cp.loaded) return fp.fail("deferred-code-paths", `@npmcli/arborist was loaded at start-up anyway (${eager})`, sdk);
+    fp.ok("deferred-code-paths", "closure code paths (@npmcli/arborist) load on first use only", false);
+}
+
+/** `resource-leaf-unknowns`: containsUnknowns does not walk into resources (see preload.cjs). */
+export function checkOutputWalk(fp: FastPathInstaller, sdk: SdkFound): void {
+    const w = preloadReport()?.outputWalk;
+    if (!w) return fp.fail("resource-leaf-unknowns", "the process was started without preload.cjs");
+    if (!w.installed) return fp.fail("resource-leaf-unknowns", `output.js could not be rewritten: ${w.detail ?? "unknown reason"}`, sdk);
+    fp.ok("resource-leaf-unknowns", "containsUnknowns treats a resource in a value as a leaf (no walk of the resource graph per Output)", false);
 }
 
 /** One copy of an SDK package in this process's module cache, and the packages that required it. */

@@ -45,6 +45,16 @@ export function plain(value: unknown): unknown {
     return value;
 }
 
+/** Where `value` (a registration's inputs, before plain()) holds secrets: property paths, `a.b[0]` / `["odd.key"]`. */
+export function secretPaths(value: unknown, at = ""): string[] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => secretPaths(v, `${at}[${i}]`));
+    if (value === null || typeof value !== "object") return [];
+    const obj = value as Record<string, unknown>;
+    if (obj[SPECIAL_SIG] === SECRET_SIG) return [at];
+    if (obj[SPECIAL_SIG] !== undefined) return [];
+    return Object.keys(obj).flatMap((k) => secretPaths(obj[k], /^[A-Za-z_$][\w$]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`));
+}
+
 function struct(value: Record<string, unknown>): { toJavaScript(): Record<string, unknown> } {
     return { toJavaScript: () => value };
 }
@@ -161,7 +171,8 @@ export class FastMonitor {
             this.errors.push(message);
             return { error: new Error(message) };
         }
-        const inputs = plain(req.getObject ? req.getObject().toJavaScript() : req.getProperties().toJavaScript());
+        const registered = req.getObject ? req.getObject().toJavaScript() : req.getProperties().toJavaScript();
+        const inputs = plain(registered);
         const reference = external && type === STACK_REFERENCE_TYPE ? this.stackReference(String(req.getId() || name)) : undefined;
         if (reference && "error" in reference) {
             this.errors.push(reference.error);
@@ -200,6 +211,8 @@ export class FastMonitor {
         if (aliases.length) resource.aliases = aliases;
         const secretOutputs = req.getAdditionalsecretoutputsList?.();
         if (secretOutputs?.length) resource.additionalSecretOutputs = secretOutputs;
+        const secrets = secretPaths(registered);
+        if (secrets.length) resource.secretInputs = secrets;
         if (position && position.getUri()) {
             resource.sourcePosition = { uri: position.getUri(), line: position.getLine(), column: position.getColumn() };
         }
@@ -253,7 +266,12 @@ export class FastMonitor {
 
     registerResourceOutputs(req: any, callback: Callback): void {
         const resource = this.byUrn.get(req.getUrn());
-        if (resource) resource.outputs = plain(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        if (resource) {
+            const registered = req.getOutputs()?.toJavaScript() ?? {};
+            resource.outputs = plain(registered) as Record<string, unknown>;
+            const secrets = secretPaths(registered);
+            if (secrets.length) resource.secretOutputs = secrets;
+        }
         callback(null, {});
     }
 

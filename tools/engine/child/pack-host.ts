@@ -9,7 +9,7 @@
  */
 import * as path from "path";
 import { AnalyzeItem, readDiagnostics, readRemediations } from "../analyzer-proto";
-import { checkDeferredTypeScript, checkPreload, FastPathInstaller, FastPathReport, sdkAt } from "./fast-paths";
+import { checkDeferredCodePaths, checkDeferredTypeScript, checkPreload, FastPathInstaller, FastPathReport, sdkAt } from "./fast-paths";
 import { plainAnalyzeRequest, plainRequestStats, plainStackRequest } from "./plain-request";
 
 type Handler = (call: { request: unknown }, callback: (err: Error | null, resp?: any) => void) => void;
@@ -52,6 +52,7 @@ function install(): void {
     const fp = new FastPathInstaller("pack", [policySdk, pulumiSdk]);
     checkPreload(fp, policySdk, process.cwd(), ["@pulumi/policy", "@pulumi/policy/server"]);
     checkDeferredTypeScript(fp, pulumiSdk);
+    checkDeferredCodePaths(fp, pulumiSdk);
 
     // Every internal the plain requests depend on: the pack's own handlers and the generated messages.
     const server = fp.need<Record<string, any>>("plain-requests", policySdk, "server.js", () => require(path.join(policyDir, "server.js")), "object");

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { checkDeferredTypeScript, checkPreload, FastPath, FastPathInstaller, loadedCopies, sdkAt } from "./fast-paths";
+import { checkDeferredCodePaths, checkDeferredTypeScript, checkOutputWalk, checkPreload, FastPath, FastPathInstaller, loadedCopies, sdkAt } from "./fast-paths";
 import { FastMonitor } from "./monitor";
 import { PendingWork } from "./pending";
 import { installProgramTranspiler, TranspileReport } from "./transpile";
@@ -367,6 +367,8 @@ async function main(): Promise<void> {
     }
     checkPreload(fastPaths, sdk, options.programDir, ["@pulumi/pulumi"], ["@pulumi/aws"]);
     checkDeferredTypeScript(fastPaths, sdk);
+    checkDeferredCodePaths(fastPaths, sdk);
+    checkOutputWalk(fastPaths, sdk);
     installFastPaths();
     const { settings, state, stackModule, errors } = monitorInternals();
     const problem = fastPaths.error();

@@ -1,7 +1,7 @@
 /** `check` renderers: text for people, JSON for machines (stable contract), Markdown for PR comments. */
 import type { CheckResult } from "../check";
 import type { ReportWarning, UnjudgedPolicy, Violation } from "../types";
-import { planJson } from "./plan-text";
+import { planSummary } from "./plan-text";
 
 export interface CheckJson {
     stack: string;
@@ -34,7 +34,7 @@ export function countByLevel(violations: Violation[]): Record<Violation["level"]
 
 export function checkJson(result: CheckResult): CheckJson {
     return {
-        ...planJson(result.run.plan),
+        ...planSummary(result.run.plan),
         violations: result.violations.map((v) => ({ pack: v.pack, policy: v.policy, level: v.level, message: v.message, urn: v.urn })),
         summary: {
             resources: result.run.plan.resources.length,

@@ -93,11 +93,12 @@ describe("engine CLI", function () {
         expect(run.stdout).to.contain("+ 7 to create");
     });
 
-    it("prints the plan as JSON with urn, type, name and parent", async () => {
+    it("prints the plan as versioned JSON with what a preview step carries per resource", async () => {
         const run = await runs.planJson;
         expect(run.code, run.stderr).to.equal(0);
         const plan = JSON.parse(run.stdout);
-        expect(plan.stack).to.equal("dev");
+        expect(Object.keys(plan)).to.deep.equal(["version", "project", "stack", "resources"]);
+        expect([plan.version, plan.project, plan.stack]).to.deep.equal([1, "fixture-compliant", "dev"]);
         expect(plan.resources).to.have.length(7);
         const stack = plan.resources[0];
         expect(stack).to.deep.equal({
@@ -105,8 +106,22 @@ describe("engine CLI", function () {
             type: "pulumi:pulumi:Stack",
             name: "fixture-compliant-dev",
             parent: null,
+            custom: false,
+            provider: null,
+            inputs: {},
+            // The stack's outputs are its exports.
+            outputs: { bucketName: stack.outputs.bucketName, keyArn: stack.outputs.keyArn },
+            dependencies: [],
+            protect: false,
+            retainOnDelete: false,
+            aliases: [],
         });
         for (const r of plan.resources.slice(1)) expect(r.parent).to.equal(stack.urn);
+        const bucket = plan.resources.find((r: { type: string }) => r.type === "aws:s3/bucket:Bucket");
+        expect(Object.keys(bucket).slice(0, 12)).to.deep.equal(["urn", "type", "name", "parent", "custom", "provider", "inputs", "outputs", "dependencies", "protect", "retainOnDelete", "aliases"]);
+        expect(bucket.custom).to.equal(true);
+        // The mocks' outputs: the inputs echoed plus what the provider computes (an ARN from the bucket's name).
+        expect(bucket.outputs.arn).to.match(/^arn:aws:s3:::/);
     });
 
     it("exits 0 on a compliant program", async () => {

@@ -23,6 +23,8 @@ const PROGRAM_PATHS = [
     "preload:@pulumi/pulumi",
     "preload:@pulumi/aws",
     "deferred-typescript",
+    "deferred-code-paths",
+    "resource-leaf-unknowns",
     "identity-debuggable",
     "struct-passthrough",
     "lazy-outputs",
@@ -33,8 +35,8 @@ const PROGRAM_PATHS = [
     "ts-node-transpile",
 ];
 // ts-node-transpile counts files from its cache: none on a cold one.
-const COUNTED = PROGRAM_PATHS.filter((p) => !p.startsWith("preload:") && p !== "deferred-typescript" && p !== "ts-node-transpile");
-const PACK_PATHS = ["preload:@pulumi/policy", "preload:@pulumi/policy/server", "deferred-typescript", "plain-requests"];
+const COUNTED = PROGRAM_PATHS.filter((p) => !p.startsWith("preload:") && p !== "deferred-typescript" && p !== "deferred-code-paths" && p !== "resource-leaf-unknowns" && p !== "ts-node-transpile");
+const PACK_PATHS = ["preload:@pulumi/policy", "preload:@pulumi/policy/server", "deferred-typescript", "deferred-code-paths", "plain-requests"];
 
 /**
  * A copy of an installed SDK in `dir`: every entry a symlink to the real one, except package.json (with

@@ -46,6 +46,13 @@ export const NAME_RULES = {
     athenaNamedQuery: { authority: "Athena", min: 1, max: 128, pattern: /^[^\r\n]+$/, charset: "one line of text" },
     kmsAlias: { authority: "KMS", min: 1, max: 256, pattern: /^alias\/(?!aws\/)[a-zA-Z0-9/_-]+$/, charset: "alias/ followed by letters, digits, '/', '_' and '-' (not alias/aws/)" },
     resource: { authority: "the platform (IAM role names)", min: 1, max: 64, pattern: /^[a-z][a-z0-9-]*$/, charset: PLATFORM_CHARSET },
+    // Firehose CreateDeliveryStream (DeliveryStreamName 1-64), Kinesis CreateStream (StreamName 1-128), CloudWatch
+    // Logs CreateLogGroup (logGroupName 1-512, [.-_/#A-Za-z0-9]).
+    firehoseStream: { authority: "Firehose", min: 1, max: 64, pattern: /^[a-z][a-z0-9-]*$/, charset: PLATFORM_CHARSET },
+    kinesisStream: { authority: "Kinesis", min: 1, max: 128, pattern: /^[a-z][a-z0-9-]*$/, charset: PLATFORM_CHARSET },
+    logGroup: { authority: "CloudWatch Logs", min: 1, max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, charset: "letters, digits, '.', '-', '_', '/' and '#'" },
+    // QuickSight CreateDataSet/CreateFolder/CreateTemplate/CreateDashboard ids: [\w-]+, 1-512 (folders allow more; 512 for all).
+    quicksightId: { authority: "QuickSight", min: 1, max: 512, pattern: /^[a-z][a-z0-9-]*$/, charset: PLATFORM_CHARSET },
 } as const satisfies Record<string, NameRule>;
 
 const S3_MAX = NAME_RULES.s3Bucket.max;
@@ -146,7 +153,7 @@ export function longestBucketName(prefix: string, environment: string): number {
 // Every derived name, listed with its rule.
 
 /** What a derived name is made of, so a problem can blame the input to change. */
-export type NamePart = "prefix" | "environment" | "accountId" | "layer" | "domain" | "dataset" | "connection";
+export type NamePart = "prefix" | "environment" | "accountId" | "layer" | "domain" | "dataset" | "connection" | "pipeline";
 
 export interface DerivedName {
     /** What it names, e.g. "Glue database", "IAM reader policy (IAM mode)". */
@@ -166,12 +173,61 @@ export const PLATFORM_RESOURCES = {
     lfRegistrationRole: { purpose: "lf-registration", what: "IAM role (Lake Formation location registration)" },
     crawlerRole: { purpose: "crawler", what: "IAM role (Glue crawlers)" },
     glueSecurityConfiguration: { purpose: "glue-security", what: "Glue security configuration" },
+    etlAlerts: { purpose: "etl-alerts", what: "SNS topic (ETL job failure alerts)" },
+    etlFailureRule: { purpose: "etl-job-failures", what: "EventBridge rule (ETL job failures)" },
     workgroup: { purpose: "analysts", what: "Athena workgroup" },
     workgroupUserPolicy: { purpose: "analysts-query", what: "IAM policy (workgroup users)" },
+    adminWorkgroup: { purpose: "admin", what: "Athena workgroup (admin)" },
+    adminWorkgroupUserPolicy: { purpose: "admin-query", what: "IAM policy (admin workgroup users)" },
+    biWorkgroup: { purpose: "bi", what: "Athena workgroup (BI)" },
+    biWorkgroupUserPolicy: { purpose: "bi-query", what: "IAM policy (BI workgroup users)" },
+    // Redshift Serverless namespace and workgroup names: 3-64 lowercase letters, digits, hyphens (the resource rule).
+    warehouseNamespace: { purpose: "warehouse", what: "Redshift Serverless namespace" },
+    warehouseWorkgroup: { purpose: "warehouse-wg", what: "Redshift Serverless workgroup" },
+    spectrumRole: { purpose: "spectrum", what: "IAM role (Redshift Spectrum)" },
+    warehouseSecurityGroup: { purpose: "warehouse-sg", what: "EC2 security group (Redshift Serverless)" },
+    endpointsSecurityGroup: { purpose: "warehouse-endpoints-sg", what: "EC2 security group (VPC interface endpoints)" },
+    // BI (issue 14): QuickSight's role for its Athena data source, and that data source's id.
+    quicksightRole: { purpose: "quicksight", what: "IAM role (QuickSight Athena data source)" },
+    quicksightDataSource: { purpose: "athena", what: "QuickSight data source" },
 } as const;
 
+/** The `kind` part of BI ids: `<prefix>-<env>-bi-<dataset>` (QuickSight dataset), `-bi-rls-<dataset>` (its row permissions), `-bi-<domain>` (folder). */
+export const BI_RESOURCE_KINDS = { dataSet: "bi", rowPermissions: "bi-rls", folder: "bi", dashboard: "dash" } as const;
+
+/** Tag key on a QuickSight dataset of confidential/pii data published without restrictions, saying why (quicksight-dataset-restricted reads it). */
+export const BI_MARKERS = { unrestrictedReason: "lake:bi-unrestricted-reason" } as const;
+
+/** A BI dashboard's (and its template's) id, `<prefix>-<env>-dash-<name>` (`lake:bi.dashboards[].name`). */
+export const biDashboardName = (a: NamerArgs, dashboard: string): DerivedName => ({
+    what: "QuickSight dashboard and template",
+    name: compose.datasetResource(a, BI_RESOURCE_KINDS.dashboard, dashboard),
+    rule: NAME_RULES.quicksightId,
+    from: ["prefix", "environment"],
+});
+
+/** Names one Athena team derives (`lake:athena.teams[].name`): its workgroup and the policy its members get. */
+export function athenaTeamDerivedNames(a: NamerArgs, team: string): DerivedName[] {
+    const from: NamePart[] = ["prefix", "environment"];
+    return [
+        { what: `Athena workgroup (team ${team})`, name: compose.resource(a, team), rule: NAME_RULES.resource, from },
+        { what: `IAM policy (team ${team} workgroup users)`, name: compose.resource(a, `${team}-query`), rule: NAME_RULES.resource, from },
+    ];
+}
+
 /** The `kind` part of per-dataset resource names (`<prefix>-<env>-<kind>-<dataset>`). */
-export const DATASET_RESOURCE_KINDS = { crawler: "crawl", readerPolicy: "read", writerPolicy: "write" } as const;
+export const DATASET_RESOURCE_KINDS = {
+    crawler: "crawl",
+    readerPolicy: "read",
+    writerPolicy: "write",
+    deliveryStream: "ingest",
+    deliveryRole: "firehose",
+    kinesisStream: "events",
+    producerPolicy: "put",
+} as const;
+
+/** Firehose's log group naming convention (the console creates `/aws/kinesisfirehose/<stream>`). */
+export const firehoseLogGroupName = (deliveryStream: string) => `/aws/kinesisfirehose/${deliveryStream}`;
 
 /** Titles of each dataset's Athena named queries: `<dataset> <title>`. */
 export const NAMED_QUERY_TITLES = { preview: "preview", partitionCounts: "rows per partition" } as const;
@@ -197,16 +253,26 @@ export interface DatasetNameInputs {
     name: string;
     domain: string;
     layer: string;
+    /** A streamed dataset (`firehose`) also derives the stream's names, a job dataset its job's; the source never differs per stack. */
+    source?: { type: string };
+    /** A dataset published to BI (`bi:`) also derives its QuickSight ids. */
+    bi?: object;
 }
 
 /** Keys of `datasetDerivedNames`' result, for components that take one name from it. */
 export type DatasetNameKey = "table" | "database" | "crawler" | "readerPolicy" | "writerPolicy" | "previewQuery" | "partitionCountQuery";
+/** Keys of the names only a streamed dataset (`source.type: firehose`) derives (`streamDerivedNames`). */
+export type StreamNameKey = "deliveryStream" | "deliveryRole" | "kinesisStream" | "producerPolicy" | "deliveryLogGroup";
+/** Keys of the names only a dataset published to BI derives (`biDerivedNames`). */
+export type BiNameKey = "biDataSet" | "biRowPermissions" | "biFolder";
+/** Keys of the names only a job-written dataset (`source.type: job`) derives (`jobDerivedNames`). */
+export type JobNameKey = "glueJob" | "jobRole" | "jobTrigger";
 
 /**
  * Every name one dataset derives, whether or not its source or the access mode creates that resource (a dataset
  * must be deployable with Lake Formation on or off, crawled or not).
  */
-export function datasetDerivedNames(a: NamerArgs, ds: DatasetNameInputs): Record<DatasetNameKey, DerivedName> {
+export function datasetDerivedNames(a: NamerArgs, ds: DatasetNameInputs): Record<DatasetNameKey, DerivedName> & Partial<Record<StreamNameKey | BiNameKey | JobNameKey, DerivedName>> {
     const ofName: NamePart[] = ["prefix", "environment", "dataset"];
     return {
         table: { what: "Glue table", name: ds.name, rule: NAME_RULES.glue, from: ["dataset"] },
@@ -216,6 +282,31 @@ export function datasetDerivedNames(a: NamerArgs, ds: DatasetNameInputs): Record
         writerPolicy: { what: "IAM writer policy (IAM mode)", name: compose.datasetResource(a, DATASET_RESOURCE_KINDS.writerPolicy, ds.name), rule: NAME_RULES.iamPolicy, from: ofName },
         previewQuery: { what: "Athena named query", name: namedQueryName(ds.name, NAMED_QUERY_TITLES.preview), rule: NAME_RULES.athenaNamedQuery, from: ["dataset"] },
         partitionCountQuery: { what: "Athena named query", name: namedQueryName(ds.name, NAMED_QUERY_TITLES.partitionCounts), rule: NAME_RULES.athenaNamedQuery, from: ["dataset"] },
+        ...(ds.source?.type === "firehose" ? streamDerivedNames(a, ds) : {}),
+        ...(ds.bi ? biDerivedNames(a, ds) : {}),
+        ...(ds.source?.type === "job" ? jobDerivedNames(a, ds.name) : {}),
+    };
+}
+
+/** The ids a dataset published to BI derives: its QuickSight dataset, its row-level permissions dataset, its domain's folder. */
+export function biDerivedNames(a: NamerArgs, ds: Pick<DatasetNameInputs, "name" | "domain">): Record<BiNameKey, DerivedName> {
+    const ofName: NamePart[] = ["prefix", "environment", "dataset"];
+    return {
+        biDataSet: { what: "QuickSight dataset", name: compose.datasetResource(a, BI_RESOURCE_KINDS.dataSet, ds.name), rule: NAME_RULES.quicksightId, from: ofName },
+        biRowPermissions: { what: "QuickSight dataset (row-level permissions)", name: compose.datasetResource(a, BI_RESOURCE_KINDS.rowPermissions, ds.name), rule: NAME_RULES.quicksightId, from: ofName },
+        biFolder: { what: "QuickSight folder", name: compose.datasetResource(a, BI_RESOURCE_KINDS.folder, ds.domain), rule: NAME_RULES.quicksightId, from: ["prefix", "environment", "domain"] },
+    };
+}
+
+/** The names a streamed dataset derives: its delivery stream, role and log group, the Kinesis stream, the producers' policy. */
+export function streamDerivedNames(a: NamerArgs, ds: Pick<DatasetNameInputs, "name">): Record<StreamNameKey, DerivedName> {
+    const ofName: NamePart[] = ["prefix", "environment", "dataset"];
+    return {
+        deliveryStream: { what: "Firehose delivery stream", name: compose.datasetResource(a, DATASET_RESOURCE_KINDS.deliveryStream, ds.name), rule: NAME_RULES.firehoseStream, from: ofName },
+        deliveryRole: { what: "IAM role (Firehose delivery)", name: compose.datasetResource(a, DATASET_RESOURCE_KINDS.deliveryRole, ds.name), rule: NAME_RULES.resource, from: ofName },
+        kinesisStream: { what: "Kinesis data stream", name: compose.datasetResource(a, DATASET_RESOURCE_KINDS.kinesisStream, ds.name), rule: NAME_RULES.kinesisStream, from: ofName },
+        producerPolicy: { what: "IAM policy (stream producers)", name: compose.datasetResource(a, DATASET_RESOURCE_KINDS.producerPolicy, ds.name), rule: NAME_RULES.iamPolicy, from: ofName },
+        deliveryLogGroup: { what: "CloudWatch log group (Firehose errors)", name: firehoseLogGroupName(compose.datasetResource(a, DATASET_RESOURCE_KINDS.deliveryStream, ds.name)), rule: NAME_RULES.logGroup, from: ofName },
     };
 }
 
@@ -227,6 +318,36 @@ export function connectionDerivedNames(a: NamerArgs, connection: string): Derive
         { what: "Secrets Manager secret", name, rule: NAME_RULES.resource, from },
         { what: "Glue connection", name, rule: NAME_RULES.resource, from },
     ];
+}
+
+/** The `kind` part of ETL resource names: `<prefix>-<env>-job-<dataset>` (Glue job, its trigger), `-etl-<dataset>` (its role), `-etl-<pipeline>` (workflow). */
+export const ETL_RESOURCE_KINDS = { job: "job", role: "etl", workflow: "etl" } as const;
+
+/** Tag key on a Glue job without bookmarks saying why (the glue-job-bookmarks-or-reason policy reads it). */
+export const ETL_MARKERS = { bookmarkReason: "lake:bookmark-reason" } as const;
+
+/**
+ * Names the job writing a dataset derives (one job per dataset, so named from it): the Glue job (CreateJob Name
+ * 1-255), its role (IAM 1-64) and its conditional trigger (CreateTrigger Name 1-255).
+ */
+export function jobDerivedNames(a: NamerArgs, dataset: string): Record<JobNameKey, DerivedName> {
+    const from: NamePart[] = ["prefix", "environment", "dataset"];
+    const glueJob = compose.datasetResource(a, ETL_RESOURCE_KINDS.job, dataset);
+    return {
+        glueJob: { what: "Glue job", name: glueJob, rule: NAME_RULES.glueCrawler, from },
+        jobRole: { what: "IAM role (Glue job)", name: compose.datasetResource(a, ETL_RESOURCE_KINDS.role, dataset), rule: NAME_RULES.resource, from },
+        jobTrigger: { what: "Glue trigger", name: `${glueJob}-after`, rule: NAME_RULES.glueCrawler, from },
+    };
+}
+
+/** Names one ETL pipeline derives: its Glue workflow and its scheduled start trigger (Glue, 1-255). */
+export function pipelineDerivedNames(a: NamerArgs, pipeline: string): Record<"workflow" | "start", DerivedName> {
+    const from: NamePart[] = ["prefix", "environment", "pipeline"];
+    const workflow = compose.datasetResource(a, ETL_RESOURCE_KINDS.workflow, pipeline);
+    return {
+        workflow: { what: "Glue workflow", name: workflow, rule: NAME_RULES.glueCrawler, from },
+        start: { what: "Glue trigger (pipeline start)", name: `${workflow}-start`, rule: NAME_RULES.glueCrawler, from },
+    };
 }
 
 /** Why a derived name breaks its rule (undefined: it is valid), e.g. "is 141 chars, IAM allows 128". */

@@ -9,8 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
 import { z } from "zod";
-import { invalidNames, LAYERS, Layer, longestBucketName, NAME_RULES, partitionOf, stackDerivedNames } from "../contract";
+import { athenaTeamDerivedNames, biDashboardName, invalidNames, nameProblem, LAYERS, Layer, longestBucketName, NAME_RULES, NamerArgs, partitionOf, stackDerivedNames } from "../contract";
 import { suggest } from "../components/datasets/problems";
+import { cronProblems } from "../components/datasets/cron";
 
 /** Config namespace: keys are written `lake:<key>` in Pulumi.<stack>.yaml. */
 export const NAMESPACE = "lake";
@@ -75,7 +76,66 @@ const layerLifecycle = z
     })
     .strict();
 
+/** The team whose workgroup was the lake's only one: dataset consumers in no other team run their queries there. */
+export const DEFAULT_ATHENA_TEAM = "analysts";
+/** Workgroups the platform creates besides the teams' (their names are not team names). */
+export const RESERVED_ATHENA_WORKGROUPS = ["admin", "bi", "primary"] as const;
+/** Athena's smallest per-query cutoff (10 MB). */
+export const ATHENA_MIN_CUTOFF = 10 * 1024 * 1024;
+/** Redshift user names an admin user may not take (Redshift reserved words for users). */
+const REDSHIFT_RESERVED_USERS = ["admin", "rdsdb", "public", "root", "superuser", "user"];
+
+const cutoff = () => number().int("must be a whole number of bytes").min(ATHENA_MIN_CUTOFF, "must be >= 10485760 (10 MB, the Athena minimum)");
+/** Redshift Serverless capacity: RPUs in steps of 8 (CreateWorkgroup baseCapacity/maxCapacity, at most 5632). */
+const rpu = () =>
+    number()
+        .int("must be a whole number of RPUs")
+        .min(8, "must be >= 8 RPUs")
+        .max(5632, "must be <= 5632 RPUs")
+        .refine((n) => n % 8 === 0, "must be a multiple of 8 RPUs");
+const cidr = () =>
+    z
+        .string({ error: typeError("string", "must be an IPv4 CIDR like 10.0.0.0/16") })
+        .regex(/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/, "must be an IPv4 CIDR like 10.0.0.0/16");
+
+/** Glue 5.0 Spark worker types (CreateJob WorkerType); FLEX runs only G.1X and G.2X. */
+export const GLUE_WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
+/** Glue job settings when `lake:etl` doesn't give them: a small job, one retry, two hours, one run at a time, a nightly start. */
+export const ETL_DEFAULTS = { schedule: "cron(0 4 * * ? *)", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeoutMinutes: 120, maxConcurrentRuns: 1 } as const;
+
 const iamPrincipalArn = z.string({ error: typeError("string", "must be an IAM role or user ARN") }).regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, "must be an IAM role or user ARN");
+
+/** QuickSight group names the platform creates (CreateGroup GroupName), kept to its own charset. */
+const quicksightGroup = () =>
+    z.string({ error: typeError("string", "must be a QuickSight group name") }).regex(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, "must be 2-64 lowercase letters, digits or hyphens, starting with a letter");
+const quicksightArn = (kind: "analysis" | "template") =>
+    z
+        .string({ error: typeError("string", `must be a QuickSight ${kind} ARN`) })
+        .regex(new RegExp(`^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\\d{12}:${kind}/[\\w-]{1,512}$`), `must be a QuickSight ${kind} ARN, arn:aws:quicksight:<region>:<account>:${kind}/<id>`);
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** What every workgroup (team, admin, BI) may set. */
+const workgroupFields = {
+    /** IAM role/user ARNs of this account that run queries in this workgroup (and only there). */
+    members: z.array(iamPrincipalArn).default([]),
+    /** Per-query scan limit; unset: lake:athena.bytesScannedCutoffPerQuery. */
+    bytesScannedCutoffPerQuery: cutoff().optional(),
+    /** Engine setting: queries may read Requester Pays buckets (the team pays their requests). */
+    requesterPaysEnabled: boolean().optional(),
+};
+const athenaWorkgroupSettings = z.object(workgroupFields).strict();
+const athenaTeam = z
+    .object({
+        name: z
+            .string({ error: typeError("string", "must be a team name") })
+            .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be 2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen"),
+        /** Shown on the workgroup in the console. */
+        description: z.string({ error: typeError("string", "must be a string") }).min(1).max(1024).optional(),
+        ...workgroupFields,
+    })
+    .strict();
 
 const schema = z.object({
     // Membership in AWS_REGIONS is judged with the other cross-field rules (with a suggestion).
@@ -134,10 +194,104 @@ const schema = z.object({
         .default({ enabled: true, admins: [] }),
     athena: z
         .object({
-            bytesScannedCutoffPerQuery: number().int().min(10 * 1024 * 1024, "must be >= 10485760 (10 MB, the Athena minimum)").default(10 * 1024 ** 3),
+            bytesScannedCutoffPerQuery: cutoff().default(10 * 1024 ** 3),
+            teams: z.array(athenaTeam).default([{ name: DEFAULT_ATHENA_TEAM, members: [] }]),
+            admin: athenaWorkgroupSettings.default({ members: [] }),
+            bi: athenaWorkgroupSettings.default({ members: [] }),
         })
         .strict()
-        .default({ bytesScannedCutoffPerQuery: 10 * 1024 ** 3 }),
+        .default({ bytesScannedCutoffPerQuery: 10 * 1024 ** 3, teams: [{ name: DEFAULT_ATHENA_TEAM, members: [] }], admin: { members: [] }, bi: { members: [] } }),
+    warehouse: z
+        .object({
+            enabled: boolean().optional(),
+            baseCapacity: rpu().default(8),
+            maxCapacity: rpu().optional(),
+            usageLimit: z
+                .object({
+                    amount: number().int("must be a whole number of RPU-hours").min(1, "must be >= 1 RPU-hour"),
+                    period: z.enum(["daily", "weekly", "monthly"], { error: "must be daily, weekly or monthly" }).default("monthly"),
+                    breachAction: z.enum(["log", "emit-metric", "deactivate"], { error: "must be log, emit-metric or deactivate" }),
+                })
+                .strict()
+                .optional(),
+            vpcCidr: cidr().default("10.40.0.0/16"),
+            natGateways: z.enum(["single", "onePerAz"], { error: "must be single or onePerAz" }).optional(),
+            clientCidrs: z.array(cidr()).default([]),
+            adminUsername: z
+                .string({ error: typeError("string", "must be a string") })
+                .regex(/^[a-z][a-z0-9_]{0,126}$/, "must be 1-127 lowercase letters, digits or underscores, starting with a letter")
+                .refine((u) => !REDSHIFT_RESERVED_USERS.includes(u), `must not be a name Redshift reserves (${REDSHIFT_RESERVED_USERS.join(", ")})`)
+                .default("lakeadmin"),
+        })
+        .strict()
+        .default({ baseCapacity: 8, vpcCidr: "10.40.0.0/16", clientCidrs: [], adminUsername: "lakeadmin" }),
+    streaming: z
+        .object({
+            // CloudWatch Logs PutRetentionPolicy accepts only these values.
+            logRetentionDays: number()
+                .int()
+                .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `must be one of ${LOG_RETENTION_DAYS.join(", ")} (the values CloudWatch Logs accepts)`)
+                .default(30),
+        })
+        .strict()
+        .default({ logRetentionDays: 30 }),
+    // BI (issue 14, components/bi, docs/bi.md): QuickSight over the gold layer; on in prod, elsewhere only when enabled.
+    bi: z
+        .object({
+            enabled: boolean().optional(),
+            /** The account's QuickSight subscription edition (created by hand, see docs/bi.md): row/column security and folders need ENTERPRISE. */
+            edition: z.enum(["ENTERPRISE", "STANDARD"], { error: "must be ENTERPRISE or STANDARD (the account's QuickSight subscription edition)" }).default("ENTERPRISE"),
+            /** Where QuickSight keeps the account's users and groups (its identity region); unset: aws:region. */
+            identityRegion: z.string({ error: typeError("string", "must be an AWS region like us-east-1") }).optional(),
+            namespace: z.string({ error: typeError("string", "must be a QuickSight namespace") }).regex(/^[a-zA-Z0-9._-]{1,64}$/, "must be 1-64 letters, digits, '.', '_' or '-' (a QuickSight namespace)").default("default"),
+            adminGroup: quicksightGroup().default("lake-bi-admins"),
+            groups: z
+                .array(z.object({ name: quicksightGroup(), description: z.string({ error: typeError("string", "must be a string") }).min(1).max(512).optional() }).strict())
+                .default([]),
+            timezone: z.string({ error: typeError("string", "must be an IANA time zone like Europe/Dublin") }).default("UTC"),
+            dashboards: z
+                .array(
+                    z
+                        .object({
+                            name: z.string({ error: typeError("string", "must be a dashboard name") }).regex(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, "must be 2-64 lowercase letters, digits or hyphens, starting with a letter"),
+                            title: z.string({ error: typeError("string", "must be a string") }).min(1).max(2048),
+                            dataset: z.string({ error: typeError("string", "must be a dataset name") }).regex(/^[a-z][a-z0-9_]*$/, "must be a dataset name"),
+                            sourceAnalysisArn: quicksightArn("analysis").optional(),
+                            sourceTemplateArn: quicksightArn("template").optional(),
+                            shareWithAccounts: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id (quote it in YAML)")).default([]),
+                        })
+                        .strict(),
+                )
+                .default([]),
+        })
+        .strict()
+        .default({ edition: "ENTERPRISE", namespace: "default", adminGroup: "lake-bi-admins", groups: [], timezone: "UTC", dashboards: [] }),
+    etl: z
+        .object({
+            // Glue StartTrigger/CreateTrigger Schedule: an AWS cron expression (checked with the cross-field rules).
+            schedule: z.string({ error: typeError("string", "must be an AWS cron expression like cron(0 4 * * ? *)") }).default(ETL_DEFAULTS.schedule),
+            /** Per pipeline (its name: the domain), a schedule replacing `schedule`. */
+            schedules: z.record(z.string(), z.string({ error: typeError("string", "must be an AWS cron expression like cron(0 4 * * ? *)") })).default({}),
+            workerType: z.enum(GLUE_WORKER_TYPES, { error: `must be one of ${GLUE_WORKER_TYPES.join(", ")}` }).default(ETL_DEFAULTS.workerType),
+            // Glue CreateJob NumberOfWorkers: a Spark job needs a driver and at least one executor.
+            numberOfWorkers: number().int("must be a whole number").min(2, "must be >= 2 (a driver and an executor)").default(ETL_DEFAULTS.numberOfWorkers),
+            maxRetries: number().int("must be a whole number").min(0, "must be 0-10").max(10, "must be 0-10").default(ETL_DEFAULTS.maxRetries),
+            // Glue CreateJob Timeout: minutes, at most 10080 (7 days).
+            timeoutMinutes: number().int("must be a whole number of minutes").min(1, "must be 1-10080 minutes").max(10080, "must be 1-10080 minutes").default(ETL_DEFAULTS.timeoutMinutes),
+            maxConcurrentRuns: number().int("must be a whole number").min(1, "must be >= 1").default(ETL_DEFAULTS.maxConcurrentRuns),
+            /** FLEX (spare capacity, cheaper, may start later) or STANDARD; unset: FLEX in dev, STANDARD elsewhere. */
+            executionClass: z.enum(["FLEX", "STANDARD"], { error: "must be FLEX or STANDARD" }).optional(),
+            alerts: z
+                .array(
+                    z.discriminatedUnion("protocol", [
+                        z.object({ protocol: z.literal("email"), endpoint: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address") }).strict(),
+                        z.object({ protocol: z.literal("https"), endpoint: z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, "must be an https:// URL") }).strict(),
+                    ], { error: "must be {protocol: email, endpoint: <address>} or {protocol: https, endpoint: <https URL>}" }),
+                )
+                .default([]),
+        })
+        .strict()
+        .default({ ...ETL_DEFAULTS, schedules: {}, alerts: [] }),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -352,6 +506,8 @@ function crossFieldProblems(input: Record<string, unknown>): ConfigProblem[] {
         problems.push({ key: `${NAMESPACE}:lakeFormation.admins`, value: lf.admins, message: "needs at least one IAM role ARN while Lake Formation is enabled (lakeFormation.enabled defaults to true)" });
     }
     problems.push(...derivedNameProblems(input));
+    problems.push(...athenaProblems(input), ...warehouseProblems(input));
+    problems.push(...etlProblems(input, env), ...biProblems(input, env));
     const storage = (input.storage ?? {}) as Record<string, Record<string, unknown> | undefined>;
     for (const layer of LAYERS) {
         const l = storage[layer];
@@ -365,6 +521,138 @@ function crossFieldProblems(input: Record<string, unknown>): ConfigProblem[] {
         }
     }
     return problems;
+}
+
+/**
+ * Athena teams: unique names that are not the platform's own workgroups, the default team present (its workgroup is
+ * the lake's first one), each principal in one workgroup only (its members may run queries only there), and every
+ * name a team derives valid. Judged on the raw input, like the other cross-field rules.
+ */
+function athenaProblems(input: Record<string, unknown>): ConfigProblem[] {
+    const athena = input.athena;
+    if (!athena || typeof athena !== "object") return [];
+    const a = athena as { teams?: unknown; admin?: { members?: unknown }; bi?: { members?: unknown } };
+    const problems: ConfigProblem[] = [];
+    const key = (path: string) => `${NAMESPACE}:athena.${path}`;
+    const teams = Array.isArray(a.teams) ? (a.teams as { name?: unknown; members?: unknown }[]) : undefined;
+    const owner = new Map<string, string>();
+    const claim = (members: unknown, path: string, workgroup: string) => {
+        if (!Array.isArray(members)) return;
+        members.forEach((m, i) => {
+            if (typeof m !== "string") return;
+            const before = owner.get(m);
+            if (before) problems.push({ key: key(`${path}.members.${i}`), value: m, message: `is already a member of the ${before} workgroup: a principal runs queries in one workgroup only` });
+            else owner.set(m, workgroup);
+        });
+    };
+    if (teams) {
+        const seen = new Set<string>();
+        teams.forEach((t, i) => {
+            if (!t || typeof t.name !== "string") return;
+            if (seen.has(t.name)) problems.push({ key: key(`teams.${i}.name`), value: t.name, message: "is declared twice: team names are unique" });
+            if ((RESERVED_ATHENA_WORKGROUPS as readonly string[]).includes(t.name)) {
+                problems.push({ key: key(`teams.${i}.name`), value: t.name, message: `is reserved for the platform's own workgroups (${RESERVED_ATHENA_WORKGROUPS.join(", ")})` });
+            }
+            seen.add(t.name);
+            claim(t.members, `teams.${i}`, `'${t.name}' team`);
+            const naming = namingOf(input);
+            if (naming && /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(t.name)) {
+                for (const { name: n, problem } of invalidNames(athenaTeamDerivedNames(naming, t.name))) {
+                    problems.push({ key: key(`teams.${i}.name`), value: t.name, message: `gives an invalid ${n.what} name '${n.name}': ${problem}; shorten the team name or lake:namePrefix` });
+                }
+            }
+        });
+        if (!seen.has(DEFAULT_ATHENA_TEAM)) {
+            problems.push({ key: key("teams"), value: teams.map((t) => t?.name), message: `must include the '${DEFAULT_ATHENA_TEAM}' team: dataset consumers in no other team run their queries there, and its workgroup is the lake's first one` });
+        }
+    }
+    claim(a.admin?.members, "admin", "admin");
+    claim(a.bi?.members, "bi", "BI");
+    return problems;
+}
+
+/** ETL schedules are AWS cron; FLEX runs only G.1X/G.2X workers; Glue job scripts live in the gold bucket, which must not expire. */
+function etlProblems(input: Record<string, unknown>, env: unknown): ConfigProblem[] {
+    const e = input.etl as { schedule?: unknown; schedules?: unknown; workerType?: unknown; executionClass?: unknown } | undefined;
+    const problems: ConfigProblem[] = [];
+    const key = (p: string) => `${NAMESPACE}:etl.${p}`;
+    if (e && typeof e === "object") {
+        const crons: [string, unknown][] = [["schedule", e.schedule], ...Object.entries(e.schedules && typeof e.schedules === "object" ? e.schedules : {}).map(([p, v]): [string, unknown] => [`schedules.${p}`, v])];
+        for (const [k, v] of crons) if (typeof v === "string") for (const m of cronProblems(v)) problems.push({ key: key(k), value: v, message: m });
+        const flex = e.executionClass === "FLEX" || (e.executionClass === undefined && env === "dev");
+        if (flex && (e.workerType === "G.4X" || e.workerType === "G.8X")) {
+            problems.push({ key: key("workerType"), value: e.workerType, message: `FLEX jobs run on G.1X or G.2X workers only${e.executionClass === undefined ? " (executionClass defaults to FLEX in dev)" : ""}: use G.2X, or set etl.executionClass: STANDARD` });
+        }
+    }
+    const gold = (input.storage as { gold?: { expireDays?: unknown } } | undefined)?.gold;
+    if (gold && typeof gold === "object" && gold.expireDays !== undefined) {
+        problems.push({ key: `${NAMESPACE}:storage.gold.expireDays`, value: gold.expireDays, message: "the gold bucket holds the Glue job scripts and library (_glue/), which must never expire: expire gold datasets with their retentionDays instead" });
+    }
+    return problems;
+}
+
+/**
+ * BI: what QuickSight itself would refuse, before anything is registered: an Enterprise subscription where BI is on
+ * (row/column security and folders), a real time zone and identity region, unique groups, one source per dashboard.
+ */
+function biProblems(input: Record<string, unknown>, env: unknown): ConfigProblem[] {
+    const b = input.bi as { enabled?: unknown; edition?: unknown; identityRegion?: unknown; timezone?: unknown; adminGroup?: unknown; groups?: unknown; dashboards?: unknown } | undefined;
+    if (!b || typeof b !== "object") return [];
+    const problems: ConfigProblem[] = [];
+    const key = (p: string) => `${NAMESPACE}:bi.${p}`;
+    const on = b.enabled === true || (b.enabled === undefined && env === "prod");
+    if (on && b.edition === "STANDARD") {
+        problems.push({ key: key("edition"), value: b.edition, message: `BI is on${b.enabled === undefined ? " (the default in prod)" : ""} and needs QuickSight Enterprise (row- and column-level security, folders): upgrade the account's subscription, then set edition: ENTERPRISE` });
+    }
+    if (typeof b.timezone === "string" && !TIME_ZONES.has(b.timezone)) problems.push({ key: key("timezone"), value: b.timezone, message: `is not an IANA time zone${suggest(b.timezone, [...TIME_ZONES]) ? `; did you mean '${suggest(b.timezone, [...TIME_ZONES])}'?` : " (e.g. Europe/Dublin, UTC)"}` });
+    if (typeof b.identityRegion === "string" && !(AWS_REGIONS as readonly string[]).includes(b.identityRegion)) problems.push({ key: key("identityRegion"), value: b.identityRegion, message: "is not an AWS region (QuickSight's identity region, e.g. us-east-1)" });
+    const seen = new Set<string>(typeof b.adminGroup === "string" ? [b.adminGroup] : ["lake-bi-admins"]);
+    (Array.isArray(b.groups) ? (b.groups as { name?: unknown }[]) : []).forEach((g, i) => {
+        if (typeof g?.name !== "string") return;
+        if (seen.has(g.name)) problems.push({ key: key(`groups.${i}.name`), value: g.name, message: "is declared twice (or is the adminGroup): group names are unique" });
+        seen.add(g.name);
+    });
+    const names = new Set<string>();
+    (Array.isArray(b.dashboards) ? (b.dashboards as Record<string, unknown>[]) : []).forEach((d, i) => {
+        if (!d || typeof d !== "object") return;
+        const both = d.sourceAnalysisArn !== undefined && d.sourceTemplateArn !== undefined;
+        if (both || (d.sourceAnalysisArn === undefined && d.sourceTemplateArn === undefined)) {
+            problems.push({ key: key(`dashboards.${i}`), value: d.name, message: "needs exactly one of sourceAnalysisArn (the analysis a template is made from, in this account) and sourceTemplateArn (a template promoted from another stack)" });
+        }
+        if (Array.isArray(d.shareWithAccounts) && d.shareWithAccounts.length && d.sourceAnalysisArn === undefined) {
+            problems.push({ key: key(`dashboards.${i}.shareWithAccounts`), value: d.shareWithAccounts, message: "shares the template this stack makes from sourceAnalysisArn: it needs sourceAnalysisArn" });
+        }
+        if (typeof d.name === "string") {
+            if (names.has(d.name)) problems.push({ key: key(`dashboards.${i}.name`), value: d.name, message: "is declared twice: dashboard names are unique" });
+            names.add(d.name);
+            const naming = namingOf(input);
+            const problem = naming ? nameProblem(biDashboardName(naming, d.name)) : undefined;
+            if (problem) problems.push({ key: key(`dashboards.${i}.name`), value: d.name, message: `gives an invalid QuickSight id: ${problem}` });
+        }
+    });
+    return problems;
+}
+
+/** IANA zones QuickSight refresh schedules take (Node's list, plus UTC). */
+const TIME_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+
+/** The warehouse's capacity range and client ranges. */
+function warehouseProblems(input: Record<string, unknown>): ConfigProblem[] {
+    const w = input.warehouse as { baseCapacity?: unknown; maxCapacity?: unknown } | undefined;
+    if (!w || typeof w !== "object") return [];
+    const base = typeof w.baseCapacity === "number" ? w.baseCapacity : 8;
+    if (typeof w.maxCapacity === "number" && w.maxCapacity < base) {
+        return [{ key: `${NAMESPACE}:warehouse.maxCapacity`, value: w.maxCapacity, message: `must be >= warehouse.baseCapacity (${base} RPUs)` }];
+    }
+    return [];
+}
+
+/** The Namer's arguments when prefix and environment are valid (the account may still be missing). */
+function namingOf(input: Record<string, unknown>): NamerArgs | undefined {
+    const { namePrefix: prefix, environment, accountId } = input;
+    if (typeof prefix !== "string" || !/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/.test(prefix)) return undefined;
+    if (typeof environment !== "string" || !(ENVIRONMENTS as readonly string[]).includes(environment)) return undefined;
+    return { prefix, environment, accountId: typeof accountId === "string" && /^\d{12}$/.test(accountId) ? accountId : "000000000000" };
 }
 
 function regionProblems(region: string): ConfigProblem[] {

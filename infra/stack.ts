@@ -7,9 +7,13 @@ import * as path from "path";
 import { LakeAccess } from "../components/access";
 import { LakeCatalog } from "../components/catalog";
 import { JdbcConnections } from "../components/connections";
-import { Dataset, defaultLocation, loadStackDatasets } from "../components/datasets";
-import { AthenaWorkgroup } from "../components/query";
+import { etlTempRetention, LakeEtl } from "../components/etl";
+import { DatasetStream, isStreamed } from "../components/ingestion";
+import { Dataset, datasetErrorPrefix, defaultLocation, loadStackDatasets } from "../components/datasets";
+import { LakeBi } from "../components/bi";
+import { LakeQuery } from "../components/query";
 import { createLakeContext } from "../components/shared/context";
+import { LakeWarehouse } from "../components/warehouse";
 import { DatasetRetention, LakeStorage } from "../components/storage";
 import type { Layer } from "../contract";
 import type { LakeConfig } from "./config";
@@ -18,7 +22,10 @@ import { createAwsProvider } from "./providers";
 /** The repository root: dataset files live under `<root>/stacks/`. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** Each dataset with `retentionDays` inside its layer bucket: the prefix its lifecycle rule expires. */
+/**
+ * Each dataset with `retentionDays` inside its layer bucket: the prefixes its lifecycle rules expire, its data and
+ * its rejected records (a stream's error output, a job's cast rejects), which hold the same values.
+ */
 export function datasetRetention(datasets: readonly Dataset[], bucketOf: (layer: Layer) => string): Partial<Record<Layer, DatasetRetention[]>> {
     const out: Partial<Record<Layer, DatasetRetention[]>> = {};
     for (const ds of datasets) {
@@ -27,12 +34,20 @@ export function datasetRetention(datasets: readonly Dataset[], bucketOf: (layer:
         const location = defaultLocation(ds, bucket);
         // Validation refuses retentionDays on a location outside the dataset's layer bucket.
         if (!location.startsWith(`s3://${bucket}/`)) continue;
-        (out[ds.layer] ??= []).push({ dataset: ds.name, prefix: location.slice(`s3://${bucket}/`.length), days: ds.retentionDays });
+        (out[ds.layer] ??= []).push(
+            { dataset: ds.name, prefix: location.slice(`s3://${bucket}/`.length), days: ds.retentionDays },
+            { dataset: `${ds.name}-errors`, prefix: datasetErrorPrefix(ds), days: ds.retentionDays },
+        );
     }
     return out;
 }
 
-export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
+/** Glue's temporary files (the jobs' --TempDir, in the gold bucket) expire like a dataset's prefix. */
+function withEtlTemp(retention: Partial<Record<Layer, DatasetRetention[]>>): Partial<Record<Layer, DatasetRetention[]>> {
+    return { ...retention, gold: [...(retention.gold ?? []), etlTempRetention()] };
+}
+
+export function buildLake(config: LakeConfig, opts: { root?: string; etlRoot?: string } = {}) {
     // Dataset files are validated before anything is registered: a bad file registers no resource.
     const { datasets, connections } = loadStackDatasets({
         root: opts.root ?? REPO_ROOT,
@@ -65,29 +80,82 @@ export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
             accessLogsExpireDays: config.storage.accessLogsExpireDays,
             kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
             keyAdministrators: config.lakeFormation.admins,
-            datasetRetention: datasetRetention(datasets, (layer) => context.namer.bucket(layer)),
+            datasetRetention: withEtlTemp(datasetRetention(datasets, (layer) => context.namer.bucket(layer))),
         },
         options,
     );
     const access = new LakeAccess("lake", { context, lakeFormation: config.lakeFormation, kmsKeyArn: storage.kmsKeyArn, layerBuckets: storage.layers }, options);
     const jdbc = new JdbcConnections("lake", { context, kmsKeyArn: storage.kmsKeyArn, connections }, options);
-    const workgroup = new AthenaWorkgroup(
+    // One Athena workgroup per team, plus admin and BI; the analysts' one keeps the lake's first workgroup's URNs.
+    const query = new LakeQuery(
         "lake",
         {
             context,
-            purpose: "analysts",
-            description: "Lake analysts' workgroup: KMS-encrypted results, enforced settings, per-query scan cutoff; holds each dataset's named queries.",
             resultsBucket: storage.queryResults.name,
             kmsKeyArn: storage.kmsKeyArn,
             bytesScannedCutoffPerQuery: config.athena.bytesScannedCutoffPerQuery,
+            teams: config.athena.teams,
+            admin: config.athena.admin,
+            bi: config.athena.bi,
         },
         options,
     );
     const catalog = new LakeCatalog(
         "lake",
-        { context, kmsKeyArn: storage.kmsKeyArn, keyUsers: storage, layerBuckets: storage.layers, datasets, connections: jdbc, access, workgroup },
+        { context, kmsKeyArn: storage.kmsKeyArn, keyUsers: storage, layerBuckets: storage.layers, datasets, connections: jdbc, access, workgroup: query },
         options,
     );
+    // The Glue jobs the dataset files derive, their workflows and failure alerts; their roles ask for grants and key use here.
+    const etl = new LakeEtl(
+        "lake",
+        { context, datasets, catalog, layerBuckets: storage.layers, kmsKeyArn: storage.kmsKeyArn, keyUsers: storage, lakeFormation: access.lakeFormation, settings: config.etl, root: opts.etlRoot ?? REPO_ROOT },
+        options,
+    );
+    // Streaming datasets: a delivery stream each, into the table's location; their roles ask for grants here.
+    const streams = datasets.filter(isStreamed).map(
+        (ds) => [ds.name, new DatasetStream(`lake-${ds.name}-stream`, { context, dataset: ds, table: catalog.datasets[ds.name]!, kmsKeyArn: storage.kmsKeyArn, logRetentionDays: config.streaming.logRetentionDays }, options)] as const,
+    );
+    // Redshift Serverless with Spectrum over silver and gold: on in prod, off elsewhere unless lake:warehouse.enabled.
+    const warehouse = (config.warehouse.enabled ?? config.isProd)
+        ? new LakeWarehouse(
+              "lake-warehouse",
+              {
+                  context,
+                  kmsKeyArn: storage.kmsKeyArn,
+                  databases: Object.entries(catalog.databaseNames).map(([key, name]) => {
+                      const [layer, domain] = key.split("/") as [Layer, string];
+                      return { layer, domain, name };
+                  }),
+                  tables: Object.values(catalog.datasets),
+                  lakeFormation: access.lakeFormation,
+                  baseCapacity: config.warehouse.baseCapacity,
+                  ...(config.warehouse.maxCapacity !== undefined ? { maxCapacity: config.warehouse.maxCapacity } : {}),
+                  ...(config.warehouse.usageLimit ? { usageLimit: config.warehouse.usageLimit } : {}),
+                  vpcCidr: config.warehouse.vpcCidr,
+                  ...(config.warehouse.natGateways ? { natGateways: config.warehouse.natGateways } : {}),
+                  clientCidrs: config.warehouse.clientCidrs,
+                  adminUsername: config.warehouse.adminUsername,
+              },
+              options,
+          )
+        : undefined;
+    // QuickSight over the published gold datasets: on in prod, elsewhere when lake:bi.enabled. Its data source runs in
+    // the BI workgroup; the QuickSight datasets wait for the access component's grants to its role.
+    const bi = (config.bi.enabled ?? config.isProd)
+        ? new LakeBi(
+              "lake-quicksight",
+              {
+                  context,
+                  workgroup: { name: query.workgroups.bi.name, resultsBucket: query.workgroups.bi.resultsBucket, resultsPrefix: query.workgroups.bi.resultsPrefix },
+                  kmsKeyArn: storage.kmsKeyArn,
+                  tables: Object.values(catalog.datasets),
+                  lakeFormation: access.lakeFormation,
+                  settings: config.bi,
+                  grantsFrom: access,
+              },
+              options,
+          )
+        : undefined;
     // Last: every capability has asked for its grants and its direct key use.
     access.commitGrants();
     storage.commitKeyPolicy();
@@ -103,7 +171,13 @@ export function buildLake(config: LakeConfig, opts: { root?: string } = {}) {
         },
         databaseNames: catalog.databaseNames,
         tables: catalog.tables,
-        athenaWorkgroup: workgroup.workgroupName,
+        athenaWorkgroup: query.workgroups.analysts?.name,
+        athenaWorkgroups: Object.fromEntries(Object.entries(query.workgroups).map(([k, w]) => [k, w.name])),
+        warehouse: warehouse ? { namespace: warehouse.namespaceName, workgroup: warehouse.workgroupName, endpoint: warehouse.endpoint, externalSchemas: warehouse.externalSchemas } : undefined,
         crawlerNames: catalog.crawlerNames,
+        etlJobs: Object.fromEntries(Object.entries(etl.jobs).map(([ds, j]) => [ds, j.name])),
+        etlWorkflows: etl.workflows,
+        bi: bi ? { dataSource: bi.dataSourceArn, dataSets: bi.dataSetArns, dashboards: bi.dashboardIds, templates: bi.templateArns } : undefined,
+        deliveryStreams: Object.fromEntries(streams.map(([ds, s]) => [ds, s.deliveryStreamName])),
     };
 }

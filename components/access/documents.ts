@@ -29,6 +29,11 @@ export function readerPolicy(a: DatasetAccess): PolicyDocument {
     ]);
 }
 
+/** IAM-mode read access to several datasets for one platform role (BI): each dataset's reader document, merged, Sids numbered. */
+export function readersPolicy(tables: readonly DatasetAccess[]): PolicyDocument {
+    return doc(tables.flatMap((t, i) => readerPolicy(t).Statement.map((s) => ({ ...s, Sid: `${s.Sid}${i}` }))));
+}
+
 /** IAM-mode write access to one dataset: put/delete its objects, register partitions, encrypt with the lake key. */
 export function writerPolicy(a: DatasetAccess): PolicyDocument {
     return doc([

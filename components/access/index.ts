@@ -15,7 +15,8 @@ export type { AccessImplementation, LakeAccessArgs } from "./types";
 
 export { principalGrantee, roleGrantee, granteeKey, grantNames, tablePermissions } from "./grants";
 export type { DatabaseRef, Grantee, ReadOptions, TableRef, TableGrant } from "./grants";
-export { readerPolicy, writerPolicy, registrationPolicy } from "./documents";
+export { readerPolicy, readersPolicy, writerPolicy, registrationPolicy } from "./documents";
+export type { DatasetAccess } from "./documents";
 
 export class LakeAccess extends pulumi.ComponentResource {
     /** true: Lake Formation grants; false: IAM mode. */

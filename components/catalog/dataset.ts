@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Grantee, LakeAccess, principalGrantee, ReadOptions, roleGrantee, TableRef } from "../access";
 import type { Dataset } from "../datasets";
-import type { AthenaWorkgroup } from "../query";
+import type { DatasetQueries } from "../query";
 import { datasetTags } from "../shared/names";
 import { ICEBERG_MANAGED_PARAMETERS, TableInputs, tableInputs } from "./table";
 
@@ -43,7 +43,7 @@ export interface LakeDatasetArgs {
     /** Where grants go (Lake Formation or IAM mode). */
     access: LakeAccess;
     /** The workgroup that saves the dataset's named queries. */
-    workgroup: AthenaWorkgroup;
+    workgroup: DatasetQueries;
     /**
      * Protect the table and keep it in Glue when removed from the program.
      * @default { protect: false, retainOnDelete: false } (LakeCatalog passes the context's protection)

@@ -10,7 +10,7 @@ import { Layer, LAYERS, MARKERS, PLATFORM_RESOURCES } from "../../contract";
 import type { LakeAccess } from "../access";
 import type { JdbcConnections } from "../connections";
 import { Dataset, defaultLocation } from "../datasets";
-import type { AthenaWorkgroup } from "../query";
+import type { DatasetQueries } from "../query";
 import { dataOptions, LakeContext } from "../shared/context";
 import { serviceTrust, uniq } from "../shared/iam";
 import { datasetName } from "../shared/names";
@@ -40,7 +40,7 @@ export interface LakeCatalogArgs {
     /** Where the datasets' grants go. Call `access.commitGrants()` once every capability has asked. */
     access: LakeAccess;
     /** The workgroup holding each dataset's named queries; consumers of this account may run queries there. */
-    workgroup: AthenaWorkgroup;
+    workgroup: DatasetQueries;
     /**
      * What a JDBC crawler does when a source table disappears.
      * @default "LOG" in prod (never delete), "DEPRECATE_IN_DATABASE" elsewhere

@@ -79,6 +79,16 @@ export function defaultLocation(ds: Pick<Dataset, "domain" | "name" | "location"
     return `s3://${bucketName}/${ds.domain}/${ds.name}/`;
 }
 
+/**
+ * The key prefix in the dataset's layer bucket where its rejected records go: a stream's error output up to its first
+ * `!{...}` expression, else `_errors/<domain>/<name>/` (the rows a job's casts reject). Outside every table's location,
+ * and expired with the dataset's `retentionDays` like its data.
+ */
+export function datasetErrorPrefix(ds: Pick<Dataset, "domain" | "name" | "source">): string {
+    if (ds.source.type === "firehose") return ds.source.errorPrefix.split("!{")[0]!;
+    return `_errors/${ds.domain}/${ds.name}/`;
+}
+
 /** `key=${key}/` per partition key under the location: the layout Hive, Glue crawlers and Spark write. */
 export function defaultLocationTemplate(location: string, keys: readonly string[]): string {
     const base = location.endsWith("/") ? location : `${location}/`;

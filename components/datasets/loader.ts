@@ -18,13 +18,14 @@ import { buildDataset, FileContext, StackContext } from "./build";
 import { connectionsFile, loadConnections } from "./connections";
 import { checkLocation, effectiveLocation, ExternalLocation, externalLocationsFile, LakeBuckets, lakeBuckets, loadExternalLocations, overlapProblems, staleExternalLocations } from "./locations";
 import { Dataset, JdbcConnection } from "./model";
-import { derivedNameProblems } from "./names";
+import { derivedNameProblems, pipelineNameProblems } from "./names";
 import { normalise } from "./normalise";
 import { DatasetError, DatasetProblem, didYouMean, FieldPath, sortProblems } from "./problems";
 import { schemaCheck } from "./schema-problems";
 import { DatasetFile, datasetJsonSchema, OVERRIDABLE, OverridableField } from "./shape";
+import { jobProblems } from "./lineage";
 import { DeclaredDatasets, jdbcSourceProblems, lineageProblems } from "./sources";
-import { decodeSource, parseSource, SourceFile, SourceText } from "./yaml-source";
+import { decodeSource, ParseCache, parseSource, SourceFile, SourceText } from "./yaml-source";
 
 export { connectionsFile } from "./connections";
 export { externalLocationsFile } from "./locations";
@@ -60,6 +61,10 @@ export interface LoadSourcesOptions {
     naming?: NamerArgs;
     /** This stack's `stacks/<stack>/external-locations.yaml` (usually one, or none). */
     externalLocations?: SourceText[];
+    /** Every `stacks/datasets/<domain>/<name>.sql` (a job's SQL). Undefined: SQL files are not checked (see jobProblems). */
+    sqlFiles?: SourceText[];
+    /** Shared by the loads of one run (e.g. every stack `dataset validate` loads): each dataset file is parsed once. @default none: every file is parsed */
+    parseCache?: ParseCache;
 }
 
 /** What `loadStackDatasets` reads from disk besides the files: the stack and what the stack config says of it. */
@@ -70,6 +75,8 @@ export interface StackDatasetsOptions {
     region?: string;
     /** See LoadSourcesOptions.naming. */
     naming?: NamerArgs;
+    /** See LoadSourcesOptions.parseCache. */
+    parseCache?: ParseCache;
 }
 
 const checkDatasetSchema = schemaCheck(datasetJsonSchema());
@@ -91,7 +98,9 @@ export function loadStackDatasets(opts: StackDatasetsOptions): LoadedDatasets {
         datasets: findDatasetFiles(root).map(read),
         connections: optional(connectionsFile(opts.stack)),
         externalLocations: optional(externalLocationsFile(opts.stack)),
+        sqlFiles: findDatasetFiles(root, /\.sql$/).map(read),
         knownStacks: discoverStacks(root),
+        ...(opts.parseCache ? { parseCache: opts.parseCache } : {}),
     });
 }
 
@@ -100,8 +109,8 @@ export function readSource(root: string, file: string): SourceText {
     return decodeSource(file, fs.readFileSync(path.join(root, file)));
 }
 
-/** Dataset files under stacks/datasets, sorted, as repo-relative paths with forward slashes. */
-export function findDatasetFiles(root: string): string[] {
+/** Dataset files (or, with `pattern`, other files) under stacks/datasets, sorted, as repo-relative paths with forward slashes. */
+export function findDatasetFiles(root: string, pattern = /\.ya?ml$/): string[] {
     const out: string[] = [];
     const walk = (rel: string) => {
         const abs = path.join(root, rel);
@@ -109,7 +118,7 @@ export function findDatasetFiles(root: string): string[] {
         for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const child = `${rel}/${entry.name}`;
             if (entry.isDirectory()) walk(child);
-            else if (/\.ya?ml$/.test(entry.name)) out.push(child);
+            else if (pattern.test(entry.name)) out.push(child);
         }
     };
     walk(DATASETS_DIR);
@@ -160,6 +169,9 @@ export function loadDatasetSources(opts: LoadSourcesOptions): LoadedDatasets {
         if (ds.source.type === "jdbc") problems.push(...jdbcSourceProblems(ds.source, connections, opts.stack, src, broken));
     }
     problems.push(...lineageProblems(loaded, stackNames, declared, opts.stack));
+    problems.push(...jobProblems(loaded, opts.sqlFiles, opts.datasets.map((t) => t.file)));
+    // Pipelines exist only on a sound lineage; their names are checked up front like every other derived name.
+    if (!problems.length && opts.naming) problems.push(...pipelineNameProblems(unique, opts.naming, opts.stack));
     problems.push(...staleExternalLocations(external, used, loaded, stackNames, opts.stack, buckets));
     // A duplicate name is its own problem: its (same) default location is not also reported as an overlap.
     const located = unique.flatMap((l) => {
@@ -209,7 +221,7 @@ function loadDatasetFile(text: SourceText, env: FileEnv, problems: DatasetProble
     const { opts, stack } = env;
     const misplaced = layoutProblem(text.file);
     if (misplaced) problems.push(misplaced);
-    const parsed = parseSource(text, problems);
+    const parsed = opts.parseCache ? opts.parseCache.parse(text, problems) : parseSource(text, problems);
     if (!parsed) return { inStack: false };
     const { src, raw } = parsed;
     normalise(raw);

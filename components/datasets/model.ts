@@ -74,19 +74,74 @@ export const FIREHOSE_BUFFERING = {
     defaults: { converted: { sizeMiB: 128, intervalSeconds: 300 }, delivered: { sizeMiB: 5, intervalSeconds: 300 } },
 } as const;
 
+/** How Firehose fills one partition key: from a record field (JQ metadata extraction) or from the arrival time. */
+export type StreamPartition =
+    /** The field's value as is, or (`format`) a timestamp field, ISO-8601 UTC, rendered in that Java date pattern. */
+    | { key: string; from: "field"; field: string; format?: string }
+    /** The record's arrival time (UTC) in this Java date pattern (`!{timestamp:...}`). */
+    | { key: string; from: "arrival"; format: string };
+
+/** A dataset delivered by Firehose (components/ingestion builds the delivery stream from this). */
+export interface FirehoseSource {
+    type: "firehose";
+    input: FirehoseInput;
+    buffering: FirehoseBuffering;
+    /** One entry per partition key, in partitionKeys order (empty for Iceberg, which partitions itself). */
+    partitioning: StreamPartition[];
+    /** Principals allowed to put records (Firehose PutRecord*, or Kinesis PutRecord(s) on a created stream). */
+    producers: string[];
+    /** Key prefix in the dataset's layer bucket for records Firehose could not deliver; contains `!{firehose:error-output-type}`. */
+    errorPrefix: string;
+    /** Iceberg only: the columns that identify a row (Firehose updates/deletes by them). */
+    uniqueKeys?: string[];
+}
+
+/**
+ * Firehose limits the loader checks (Firehose developer guide, dynamic partitioning): at most 50 partition keys from
+ * record fields (a buffer of at least `FIREHOSE_BUFFERING.sizeMiB.minConverted` then, as with conversion). Folder
+ * formats take these Java date letters only: what timestamp namespaces, our JQ and the layout test all render.
+ */
+export const FIREHOSE_PARTITIONING = { maxQueryKeys: 50, dateLetters: ["yyyy", "MM", "dd", "HH", "mm", "ss"] } as const;
+
 export type DatasetSource =
     /** Files land in S3 and a crawler keeps the schema/partitions up to date. */
     | { type: "s3"; crawl: boolean }
     /** Pulled from a relational source through a Glue JDBC connection (declared per stack). */
     | { type: "jdbc"; connection: string; path: string }
-    /** Delivered by a Firehose stream (the ingestion component, next milestone). Defaults filled in. */
-    | { type: "firehose"; input: FirehoseInput; buffering: FirehoseBuffering }
+    /** Delivered by a Firehose stream (components/ingestion). Defaults filled in. */
+    | FirehoseSource
     /**
      * Written by a Glue ETL job (the ETL component, next milestone). `inputs`: the datasets of the stack the job
      * reads (validated: existing, not itself, not a later layer, no cycle; see lineage.ts). Undefined while the file
      * doesn't declare them yet (they will become required); `[]` is a job that reads no dataset of the lake.
      */
-    | { type: "job"; job: string; inputs?: string[] };
+    | JobSource;
+
+/** How a job writes its dataset: replace the partitions it writes, or merge its rows into them by key. */
+export const JOB_WRITE_MODES = ["overwrite", "merge"] as const;
+export type JobWriteMode = (typeof JOB_WRITE_MODES)[number];
+
+/**
+ * A dataset written by a Glue job. The ETL fields are present only when the file declares them (components/etl
+ * applies the defaults, see `jobPlan` in lineage.ts). `sql`: the Spark SQL file beside the dataset file
+ * (`<name>.sql`), which makes the job silver_to_gold; set by the loader when it was given the stack's SQL files.
+ */
+export interface JobSource {
+    type: "job";
+    job: string;
+    inputs?: string[];
+    /** Input column -> declared column (bronze_to_silver). */
+    renames?: Record<string, string>;
+    /** Declared column -> Spark SQL expression over the renamed input (bronze_to_silver). */
+    derive?: Record<string, string>;
+    /** Columns identifying a row (dedup; the MERGE key of Iceberg targets). */
+    key?: string[];
+    /** Input columns ordering the rows of one key: the greatest wins (bronze_to_silver). */
+    dedupOrder?: string[];
+    writeMode?: JobWriteMode;
+    /** `<name>.sql` beside the dataset file: repo-relative path and text. */
+    sql?: { file: string; text: string };
+}
 
 export interface Dataset {
     /** Path of the YAML file it came from, relative to the repo root (for error messages). */
@@ -121,6 +176,57 @@ export interface Dataset {
     crawlSchedule?: string;
     /** Written reason a silver/gold dataset has no partitions (e.g. a small dimension). */
     unpartitionedReason?: string;
+    /** Published to QuickSight (gold only, issue 14): see `BiPublication` and components/bi. Undefined: not in BI. */
+    bi?: BiPublication;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// BI publication (issue 14): a gold dataset's QuickSight dataset, in the service's own enum values.
+
+/** QuickSight CreateDataSet ImportMode. */
+export const BI_IMPORT_MODES = ["SPICE", "DIRECT_QUERY"] as const;
+/** QuickSight RefreshFrequency Interval; MINUTE15/MINUTE30 are for incremental refreshes only. */
+export const BI_REFRESH_INTERVALS = ["MINUTE15", "MINUTE30", "HOURLY", "DAILY", "WEEKLY", "MONTHLY"] as const;
+/** QuickSight LookbackWindow SizeUnit. */
+export const BI_LOOKBACK_UNITS = ["HOUR", "DAY", "WEEK"] as const;
+/** QuickSight ScheduleRefreshOnEntity DayOfWeek. */
+export const BI_WEEKDAYS = ["SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"] as const;
+
+export interface BiRefresh {
+    interval: (typeof BI_REFRESH_INTERVALS)[number];
+    /** `HH:MM` (DAILY, WEEKLY, MONTHLY). */
+    timeOfDay?: string;
+    /** WEEKLY only. */
+    dayOfWeek?: (typeof BI_WEEKDAYS)[number];
+    /** MONTHLY only: `1`-`31` or `LAST_DAY_OF_MONTH`. */
+    dayOfMonth?: string;
+    /** IANA time zone; undefined: the stack's `lake:bi.timezone`. */
+    timezone?: string;
+    /** Incremental refresh: only rows whose DATETIME `column` lies in the last `size` `unit`s are re-imported. */
+    incremental?: { column: string; size: number; unit: (typeof BI_LOOKBACK_UNITS)[number] };
+}
+
+/** User-based row-level security: each group sees the rows whose `column` is one of its values (none listed: all rows). */
+export interface BiRowLevelSecurity {
+    column: string;
+    rules: { group: string; values: string[] }[];
+}
+
+export interface BiPublication {
+    importMode: (typeof BI_IMPORT_MODES)[number];
+    /** SPICE only (required there). */
+    refresh?: BiRefresh;
+    /** QuickSight groups that may use the dataset (the platform creates each one; members are managed in QuickSight). */
+    groups: string[];
+    /** Published columns (and partition keys), in file order; every one unless the file lists a subset. */
+    columns: string[];
+    /** true when `columns` is a subset the file chose (the BI role is then granted only those columns). */
+    columnSubset: boolean;
+    rowLevelSecurity?: BiRowLevelSecurity;
+    /** Column-level security: these columns are visible only to these groups. */
+    restrictedColumns: { columns: string[]; groups: string[] }[];
+    /** Why a confidential/pii dataset is published without row- or column-level restrictions. */
+    unrestrictedReason?: string;
 }
 
 /**

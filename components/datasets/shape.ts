@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { LAYERS, MIN_EXEMPTION_REASON_LENGTH } from "../../contract";
-import { CLASSIFICATIONS, FIREHOSE_BUFFERING, FORMATS, PROJECTION_UNITS } from "./model";
+import { BI_IMPORT_MODES, BI_LOOKBACK_UNITS, BI_REFRESH_INTERVALS, BI_WEEKDAYS, CLASSIFICATIONS, FIREHOSE_BUFFERING, FORMATS, PROJECTION_UNITS } from "./model";
 
 /** A string matching `re`, with the message an editor and the loader show when it doesn't. */
 const matching = (re: RegExp, patternErrorMessage: string) => z.string().regex(re).meta({ patternErrorMessage });
@@ -97,6 +97,21 @@ const firehoseBuffering = z.strictObject({
     }),
 });
 
+const streamPartition = z
+    .union([
+        z.strictObject({
+            field: matching(IDENT_PATTERN, IDENT_HELP).meta({ description: "The column whose value (JQ metadata extraction) names the partition." }),
+            format: z.string().min(1).optional().meta({
+                description: "For a timestamp column (ISO-8601 UTC, e.g. 2026-05-01T12:30:00Z): the Java date pattern of the value, e.g. yyyy-MM-dd-HH. @default the key's date projection format; none for other columns",
+            }),
+        }),
+        z.strictObject({
+            arrivalTime: z.literal(true).meta({ description: "The time Firehose received the record (UTC)." }),
+            format: z.string().min(1).optional().meta({ description: "Java date pattern of the folder, e.g. yyyy/MM/dd/HH. @default the key's date projection format" }),
+        }),
+    ])
+    .meta({ errorMessage: "must be {field: <column>, format?: <pattern>} or {arrivalTime: true, format?: <pattern>}" });
+
 const source = z
     .discriminatedUnion("type", [
         z.strictObject({
@@ -112,16 +127,101 @@ const source = z
             type: sourceType("firehose", "firehose: delivered by a Firehose stream (converted to Parquet/ORC for those formats)."),
             input: firehoseInput.optional(),
             buffering: firehoseBuffering.optional().meta({ description: "Firehose buffering hints; a delivery happens when either is reached." }),
+            partitioning: z.record(z.string(), streamPartition).optional().meta({
+                description: "How Firehose fills each partition key (key: a partitionKeys name): {field: <column>} (JQ metadata extraction, dynamic partitioning) or {arrivalTime: true}. @default arrivalTime for keys with a date projection",
+            }),
+            producers: unique(z.string().min(1).meta({ description: PRINCIPAL }))
+                .optional()
+                .meta({ description: "Principals that may put records: firehose:PutRecord/PutRecordBatch on the delivery stream, or kinesis:PutRecord(s) on the stream the platform creates. @default none" }),
+            errorPrefix: z.string().min(1).max(1024).optional().meta({
+                description: "Key prefix in the layer bucket for records Firehose could not deliver or convert; must contain !{firehose:error-output-type} and lie outside the dataset's location. @default _errors/<domain>/<name>/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+            }),
+            uniqueKeys: unique(matching(IDENT_PATTERN, IDENT_HELP)).min(1).optional().meta({
+                description: "iceberg only: columns identifying a row; Firehose then updates and deletes rows by them. @default none (appends only)",
+            }),
         }),
         z.strictObject({
             type: sourceType("job", "job: written by a Glue job."),
-            job: z.string().meta({ description: "job only: the Glue job that writes the dataset." }),
+            job: z.string().meta({ description: "job only: the name of the job that writes the dataset (lineage, descriptions); with inputs, the platform creates it as the Glue job <prefix>-<env>-job-<dataset>." }),
             inputs: unique(matching(IDENT_PATTERN, IDENT_HELP)).optional().meta({
-                description: "job only: the datasets of the stack the job reads (lineage): the same or an earlier layer, never a later one. Will become required.",
+                description: "job only: the datasets of the stack the job reads (lineage): the same or an earlier layer, never a later one. One bronze input and no <name>.sql beside the file: bronze_to_silver; a <name>.sql beside the file: silver_to_gold over these inputs. Will become required.",
+            }),
+            // The ETL fields (issue 11): what etl/jobs read as job arguments; see docs/etl.md.
+            renames: z.record(matching(IDENT_PATTERN, IDENT_HELP), matching(IDENT_PATTERN, IDENT_HELP)).optional().meta({
+                description: "job only, bronze_to_silver: input column -> declared column, applied before derive and the casts. @default none",
+            }),
+            derive: z.record(matching(IDENT_PATTERN, IDENT_HELP), z.string().min(1)).optional().meta({
+                description: "job only, bronze_to_silver: declared column -> Spark SQL expression over the renamed input columns, evaluated before the casts. @default none",
+            }),
+            key: unique(matching(IDENT_PATTERN, IDENT_HELP)).min(1).optional().meta({
+                description: "job only: columns identifying a row: one row per key (duplicates rejected or superseded), and the MERGE key of an Iceberg target (required there). @default none: exact duplicates only",
+            }),
+            dedupOrder: unique(matching(IDENT_PATTERN, IDENT_HELP)).min(1).optional().meta({
+                description: "job only, bronze_to_silver, with key: input columns ordering the rows of one key; the greatest wins. @default none: conflicting rows of a key are rejected",
+            }),
+            writeMode: z.enum(["overwrite", "merge"]).optional().meta({
+                description: "job only: overwrite replaces the partitions the run writes; merge merges the run's rows into them by key (Iceberg: MERGE INTO, its only mode). @default overwrite (merge for iceberg)",
             }),
         }),
     ])
     .meta({ description: "Where the data comes from. @default {type: s3, crawl: false}" });
+
+// BI publication (issue 14, components/bi, docs/bi.md): QuickSight's own enum values, checked further in build.ts.
+const BI_GROUP = matching(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, "must be a QuickSight group name: 2-64 lowercase letters, digits and hyphens, starting with a letter");
+const biPublication = z
+    .strictObject({
+        importMode: z.enum(BI_IMPORT_MODES).meta({ description: "SPICE (imported, refreshed on `refresh`) or DIRECT_QUERY (every visual queries Athena in the BI workgroup)." }),
+        refresh: z
+            .strictObject({
+                interval: z.enum(BI_REFRESH_INTERVALS).meta({ description: "MINUTE15 and MINUTE30 only with incremental; HOURLY, DAILY, WEEKLY, MONTHLY." }),
+                timeOfDay: matching(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM, e.g. 06:30").optional().meta({ description: "DAILY, WEEKLY, MONTHLY: start time HH:MM in the time zone (required there)." }),
+                dayOfWeek: z.enum(BI_WEEKDAYS).optional().meta({ description: "WEEKLY only (required there)." }),
+                dayOfMonth: matching(/^([1-9]|[12]\d|3[01]|LAST_DAY_OF_MONTH)$/, "must be 1-31 or LAST_DAY_OF_MONTH").optional().meta({ description: "MONTHLY only (required there)." }),
+                timezone: z.string().min(1).optional().meta({ description: "IANA time zone, e.g. Europe/Dublin. @default lake:bi.timezone of the stack" }),
+                incremental: z
+                    .strictObject({
+                        column: matching(IDENT_PATTERN, IDENT_HELP).meta({ description: "A date or timestamp column (or partition key of type date/timestamp)." }),
+                        size: z.number().int().min(1).meta({ description: "Length of the look-back window." }),
+                        unit: z.enum(BI_LOOKBACK_UNITS).meta({ description: "HOUR, DAY or WEEK." }),
+                    })
+                    .optional()
+                    .meta({ description: "Incremental refresh: re-import only the rows of the last size x unit by column. @default none: full refresh" }),
+            })
+            .optional()
+            .meta({ description: "SPICE only (required there): when the import runs." }),
+        groups: unique(BI_GROUP).min(1).meta({ description: "QuickSight groups that may use the dataset (viewer permissions); the platform creates any not yet declared in the stack's lake:bi.groups." }),
+        columns: unique(matching(IDENT_PATTERN, IDENT_HELP)).min(1).optional().meta({
+            description: "Only these columns/partition keys are published (and granted to QuickSight's role). @default every column and partition key",
+        }),
+        rowLevelSecurity: z
+            .strictObject({
+                column: matching(IDENT_PATTERN, IDENT_HELP).meta({ description: "The published column the rules filter on." }),
+                rules: z
+                    .array(
+                        z.strictObject({
+                            group: BI_GROUP.meta({ description: "One of groups." }),
+                            values: z.array(z.union([z.string(), z.number()])).optional().meta({ description: "The values of column this group sees. @default none listed: every row" }),
+                        }),
+                    )
+                    .min(1)
+                    .meta({ description: "A group without a rule sees no rows." }),
+            })
+            .optional()
+            .meta({ description: "Row-level security by one column (a permissions dataset the platform builds). @default none" }),
+        restrictedColumns: z
+            .array(
+                z.strictObject({
+                    columns: unique(matching(IDENT_PATTERN, IDENT_HELP)).min(1).meta({ description: "Published columns hidden from every group but these." }),
+                    groups: unique(BI_GROUP).min(1).meta({ description: "The groups (of groups) that see these columns." }),
+                }),
+            )
+            .optional()
+            .meta({ description: "Column-level security: these columns are visible only to these groups. @default none" }),
+        unrestrictedReason: z.string().min(MIN_EXEMPTION_REASON_LENGTH).optional().meta({
+            description: `Why a confidential or pii dataset is published without rowLevelSecurity or restrictedColumns (at least ${MIN_EXEMPTION_REASON_LENGTH} characters).`,
+        }),
+    })
+    .meta({ description: "Publish this gold dataset to QuickSight (docs/bi.md). @default not published" });
 
 const consumer = z.strictObject({
     principal: z.string().min(1).meta({ description: PRINCIPAL }),
@@ -170,6 +270,7 @@ export const datasetFile = z
         ...overridable,
         source: source.optional(),
         unpartitionedReason: z.string().min(MIN_EXEMPTION_REASON_LENGTH).optional().meta({ description: "Why a silver/gold dataset has no partitions (e.g. a small dimension rewritten daily)." }),
+        bi: biPublication.optional(),
         stacks: unique(matching(/^[a-z][a-z0-9-]*$/, "must be a stack name: lowercase letters, digits and hyphens"))
             .min(1)
             .optional()

@@ -40,6 +40,11 @@ export interface KeyPolicyArgs {
      * principals, so KMS binds them to the roles' unique ids: a role re-created under the same name is not trusted.
      */
     platformRoleArns: readonly string[];
+    /**
+     * AWS service principals that use the key for the platform's own resources (e.g. `events.amazonaws.com`
+     * publishing to the ETL alert topic, which is encrypted with the lake key). @default none
+     */
+    servicePrincipals?: readonly string[];
 }
 
 /**
@@ -85,6 +90,18 @@ export function lakeKeyPolicy(a: KeyPolicyArgs): PolicyDocument {
                           Effect: "Allow",
                           Principal: { AWS: [...a.platformRoleArns] },
                           Action: CRYPTO_ACTIONS,
+                          Resource: "*",
+                      },
+                  ]
+                : []),
+            ...(a.servicePrincipals?.length
+                ? [
+                      {
+                          // Services deliver into the platform's encrypted resources (EventBridge -> SNS): they need a data key.
+                          Sid: "ServicesDeliveringToLakeResources",
+                          Effect: "Allow",
+                          Principal: { Service: [...a.servicePrincipals] },
+                          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
                           Resource: "*",
                       },
                   ]

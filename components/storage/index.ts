@@ -82,6 +82,7 @@ export class LakeStorage extends pulumi.ComponentResource {
     private readonly key: aws.kms.Key;
     private readonly keyArgs: { name: string; keyAdministrators: readonly string[]; protect: pulumi.CustomResourceOptions };
     private readonly keyUsers: pulumi.Input<string>[] = [];
+    private readonly keyServices = new Set<string>();
     private keyPolicy?: aws.kms.KeyPolicy;
 
     constructor(name: string, args: LakeStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -183,8 +184,18 @@ export class LakeStorage extends pulumi.ComponentResource {
 
     /** Let one of the platform's own roles use the key directly (client-side encryption of logs and bookmarks). */
     grantKeyUse(roleArn: pulumi.Input<string>): void {
-        if (this.keyPolicy) throw new pulumi.ResourceError("LakeStorage: the key policy was already committed; grant key use before commitKeyPolicy()", this);
+        this.assertKeyPolicyOpen();
         this.keyUsers.push(roleArn);
+    }
+
+    /** Let an AWS service principal (e.g. `events.amazonaws.com`) use the key to deliver into the platform's encrypted resources. */
+    grantServiceKeyUse(servicePrincipal: string): void {
+        this.assertKeyPolicyOpen();
+        this.keyServices.add(servicePrincipal);
+    }
+
+    private assertKeyPolicyOpen(): void {
+        if (this.keyPolicy) throw new pulumi.ResourceError("LakeStorage: the key policy was already committed; grant key use before commitKeyPolicy()", this);
     }
 
     /**
@@ -200,7 +211,7 @@ export class LakeStorage extends pulumi.ComponentResource {
             {
                 keyId: this.key.keyId,
                 policy: pulumi.all(this.keyUsers).apply((platformRoleArns) =>
-                    JSON.stringify(lakeKeyPolicy({ ...ctx.arn, keyAdministrators: this.keyArgs.keyAdministrators, platformRoleArns })),
+                    JSON.stringify(lakeKeyPolicy({ ...ctx.arn, keyAdministrators: this.keyArgs.keyAdministrators, platformRoleArns, servicePrincipals: [...this.keyServices].sort() })),
                 ),
                 bypassPolicyLockoutSafetyCheck: false,
             },

@@ -1,10 +1,8 @@
 """The dataset files the tests run on, and the job arguments the platform derives from them.
 
-Datasets are read from stacks/datasets/<domain>/<name>.yaml, then from etl/examples/<domain>/<name>.yaml (the
-examples proposed for stacks/datasets; once a file moves there, that copy is the one used). A job's own fields
-(renames, derive, key, dedupOrder, writeMode) are read from the dataset's `source` block when the dataset
-schema has them, else from the proposal beside it, `<name>.job.yaml`. A gold dataset's SQL is `<name>.sql`
-beside the dataset file (stacks first, then etl/examples).
+Datasets are read from stacks/datasets/<domain>/<name>.yaml, the files the platform deploys. A job's own fields
+(renames, derive, key, dedupOrder, writeMode) are the dataset's `source` block; a gold dataset's SQL is
+`<name>.sql` beside the dataset file.
 
 `bronze_to_silver_args` / `silver_to_gold_args` are the reference for what the platform passes: the same
 mapping the TypeScript job resources must implement (etl/README.md has it as a table).
@@ -24,7 +22,7 @@ from lake_etl.schema import target_schema_json as schema_json
 
 ETL = Path(__file__).resolve().parent.parent
 REPO = ETL.parent
-SEARCH = (REPO / "stacks" / "datasets", ETL / "examples")
+DATASETS = REPO / "stacks" / "datasets"
 JOB_FIELDS = ("renames", "derive", "key", "dedupOrder", "writeMode")
 
 
@@ -58,36 +56,23 @@ class Dataset:
     def projection(self) -> dict[str, Any] | None:
         return self.data.get("projection")
 
-    def sibling(self, suffix: str) -> Path | None:
-        for root in SEARCH:
-            candidate = root / self.domain / f"{self.name}{suffix}"
-            if candidate.is_file():
-                return candidate
-        return None
-
     @property
     def job(self) -> dict[str, Any]:
-        """The job's own fields: from `source` when the schema has them, else the .job.yaml proposal."""
-        inline = {k: self.source[k] for k in JOB_FIELDS if k in self.source}
-        if inline:
-            return inline
-        proposal = self.sibling(".job.yaml")
-        return yaml.safe_load(proposal.read_text()) if proposal else {}
+        """The job's own fields, as the dataset file's `source` declares them."""
+        return {k: self.source[k] for k in JOB_FIELDS if k in self.source}
 
     @property
     def sql_path(self) -> Path | None:
-        return self.sibling(".sql")
+        candidate = self.path.with_suffix(".sql")
+        return candidate if candidate.is_file() else None
 
 
 @lru_cache(maxsize=1)
 def all_datasets() -> dict[str, Dataset]:
     found: dict[str, Dataset] = {}
-    for root in SEARCH:
-        for path in sorted(root.glob("*/*.yaml")):
-            if path.name.endswith(".job.yaml"):
-                continue
-            data = yaml.safe_load(path.read_text())
-            found.setdefault(data["name"], Dataset(data["name"], path, data))  # stacks/datasets first
+    for path in sorted(DATASETS.glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        found[data["name"]] = Dataset(data["name"], path, data)
     return found
 
 
@@ -103,7 +88,7 @@ def job_datasets(script: str) -> list[Dataset]:
         if d.source.get("type") != "job":
             continue
         has_sql = d.sql_path is not None
-        bronze_inputs = [i for i in effective_inputs(d) if i in all_datasets() and dataset(i).layer == "bronze"]
+        bronze_inputs = [i for i in d.inputs if i in all_datasets() and dataset(i).layer == "bronze"]
         if script == "silver_to_gold" and has_sql:
             result.append(d)
         if script == "bronze_to_silver" and not has_sql and len(bronze_inputs) == 1:
@@ -111,19 +96,9 @@ def job_datasets(script: str) -> list[Dataset]:
     return result
 
 
-# Inputs the examples propose for files in stacks/datasets, applied only while a file still declares its old
-# value: (declared today, proposed). venue reads the new raw_venue; ticket_sales reads the new silver sales.
-PROPOSED_INPUTS = {"venue": ([], ["raw_venue"]), "ticket_sales": (["venue"], ["sales"])}
-
-
-def effective_inputs(d: Dataset) -> list[str]:
-    old, proposed = PROPOSED_INPUTS.get(d.name, (None, None))
-    return proposed if proposed is not None and d.inputs == old else d.inputs
-
-
 def refine_input(d: Dataset) -> Dataset:
     """The one bronze input of a bronze_to_silver dataset."""
-    (name,) = effective_inputs(d)
+    (name,) = d.inputs
     return dataset(name)
 
 
@@ -171,7 +146,7 @@ def bronze_to_silver_args(d: Dataset, *, source_database: str, target_database: 
 
 def silver_to_gold_args(d: Dataset, *, input_databases: dict[str, str], target_database: str, target_path: str,
                         sql_path: str, temp_dir: str, run_id: str = "jr_test") -> dict[str, str]:
-    inputs = [{"name": n, "database": input_databases[n], "table": n} for n in effective_inputs(d)]
+    inputs = [{"name": n, "database": input_databases[n], "table": n} for n in d.inputs]
     return {
         "JOB_NAME": d.source["job"],
         "JOB_RUN_ID": run_id,

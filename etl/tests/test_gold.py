@@ -7,7 +7,7 @@ import pytest
 from pyspark.sql import types as T
 
 from helpers import configs_for
-from lake_datasets import dataset, effective_inputs, job_datasets
+from lake_datasets import dataset, job_datasets
 from lake_etl.pipeline import check_gold_rows, gold_result
 from lake_etl.schema import parse_target_schema
 from lake_etl.sql import ContractError, contract_problems, read_sql_file, statement
@@ -17,7 +17,7 @@ GOLD = job_datasets("silver_to_gold")
 
 
 def inputs_for(spark, d, n=6):
-    return {name: frame(spark, dataset(name), typed_rows(dataset(name), n)) for name in effective_inputs(d)}
+    return {name: frame(spark, dataset(name), typed_rows(dataset(name), n)) for name in d.inputs}
 
 
 def test_the_examples_are_covered():

@@ -2,7 +2,8 @@ import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { cfg } from "../lib/config";
 import { isCurated, LayerPatterns, layerPatternsSchema } from "../lib/layers";
 import { firehoseLayers } from "../lib/lake";
-import { bool, peek, str, subject } from "../lib/props";
+import { tableFormat } from "../lib/formats";
+import { bool, list, peek, str, subject, UNKNOWN } from "../lib/props";
 import { T } from "../lib/types";
 
 export interface FirehoseConversionConfig {
@@ -19,7 +20,8 @@ const FIX =
 /**
  * A Firehose stream that writes to a silver or gold location converts records to Parquet or ORC.
  * A stack policy so the destination bucket's `lake:layer` tag counts. Iceberg destinations write
- * Iceberg tables and pass.
+ * Parquet data files, but only into a table that is Iceberg: each destination table of the stack must be one
+ * (Firehose can't append to a plain Glue table).
  */
 export const firehoseColumnarConversion: StackValidationPolicy = {
     name: "firehose-columnar-conversion",
@@ -32,7 +34,12 @@ export const firehoseColumnarConversion: StackValidationPolicy = {
     validateStack: (args, report) => {
         const { layerPatterns } = cfg<FirehoseConversionConfig>(args, configSchema);
         const layerOf = firehoseLayers(args.resources, layerPatterns);
+        const tables = args.resources.filter((r) => r.type === T.glueCatalogTable);
         for (const stream of args.resources.filter((r) => r.type === T.firehose)) {
+            if (str(stream.props, "destination") === "iceberg") {
+                icebergDestination(stream, tables, report);
+                continue;
+            }
             if (str(stream.props, "destination") !== "extended_s3") continue;
             const verdict = layerOf(stream);
             if (!verdict || !isCurated(verdict.layer)) continue;
@@ -61,3 +68,25 @@ export const firehoseColumnarConversion: StackValidationPolicy = {
         }
     },
 };
+
+type Resource = Parameters<StackValidationPolicy["validateStack"]>[0]["resources"][number];
+
+/** Each table an Iceberg destination names that the stack defines is an Iceberg table. */
+function icebergDestination(stream: Resource, tables: readonly Resource[], report: (message: string, urn?: string) => void): void {
+    const configured = peek(stream.props, "icebergConfiguration", "destinationTableConfigurations");
+    if (configured === UNKNOWN) return;
+    // None named: Firehose routes each record by its own metadata (JQ or Lambda), to tables only AWS sees.
+    for (const d of list(stream.props, "icebergConfiguration", "destinationTableConfigurations")) {
+        const database = str(d, "databaseName");
+        const name = str(d, "tableName");
+        const table = tables.find((t) => str(t.props, "databaseName") === database && str(t.props, "name") === name);
+        if (!table) continue;
+        const format = tableFormat(table.props);
+        if (format.unknown || format.iceberg) continue;
+        report(
+            `${subject(stream)} writes through its Iceberg destination into ${database}.${name}, which is not an Iceberg table (no openTableFormatInput.icebergInput or table_type=ICEBERG). ` +
+                "Fix: make the table Iceberg (format: iceberg), or deliver with extended_s3 and record format conversion.",
+            stream.urn,
+        );
+    }
+}

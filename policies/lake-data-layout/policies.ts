@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { curatedColumnarFormat } from "./curated-columnar-format";
 import { firehoseColumnarConversion } from "./firehose-columnar-conversion";
+import { firehoseErrorOutput } from "./firehose-error-output";
 import { partitionProjectionConsistency } from "./partition-projection-consistency";
 import { curatedTablePartitioning } from "./curated-table-partitioning";
 import { lakeLayerDetermined } from "./lake-layer-determined";
@@ -15,5 +16,6 @@ export const policies: Policies = [
     curatedTablePartitioning,
     partitionProjectionConsistency,
     firehoseColumnarConversion,
+    firehoseErrorOutput,
     lakeLayerDetermined,
 ];

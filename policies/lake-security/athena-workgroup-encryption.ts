@@ -6,10 +6,25 @@ import { resourceClass, T } from "../lib/types";
 
 export interface AthenaEncryptionConfig {
     requireCustomerManagedKey: boolean;
+    allowedEngineVersions: string[];
+    requirePinnedEngineVersion: boolean;
 }
 
 const configSchema: PolicyConfigSchema = {
-    properties: { requireCustomerManagedKey: requireCmkSchema(true, "Athena query results") },
+    properties: {
+        requireCustomerManagedKey: requireCmkSchema(true, "Athena query results"),
+        allowedEngineVersions: {
+            type: "array",
+            items: { type: "string" },
+            default: ["Athena engine version 3"],
+            description: "Accepted configuration.engineVersion.selectedEngineVersion values (engine v2 is retired; AUTO lets Athena change the engine, and with it SQL semantics, unreviewed).",
+        },
+        requirePinnedEngineVersion: {
+            type: "boolean",
+            default: false,
+            description: "Also flag workgroups that set no selectedEngineVersion (Athena then picks one: AUTO).",
+        },
+    },
 };
 
 const FIX =
@@ -23,15 +38,21 @@ const FIX =
 export const athenaWorkgroupEncryption: ResourceValidationPolicy = {
     name: "athena-workgroup-encryption",
     description:
-        "Athena workgroups encrypt query results with SSE_KMS or CSE_KMS (customer-managed key) and enforce the workgroup configuration on clients.",
+        "Athena workgroups encrypt query results with SSE_KMS or CSE_KMS (customer-managed key), enforce the workgroup configuration on clients and run an allowed engine version (v3).",
     severity: "high",
     tags: ["security", "encryption", "athena"],
     configSchema,
     remediationSteps: FIX,
     validateResource: validateResourceOfType(resourceClass(T.athenaWorkgroup), (_wg, args, report) => {
-        const { requireCustomerManagedKey } = cfg<AthenaEncryptionConfig>(args, configSchema);
+        const { requireCustomerManagedKey, allowedEngineVersions, requirePinnedEngineVersion } = cfg<AthenaEncryptionConfig>(args, configSchema);
         const conf = peek(args.props, "configuration");
         if (conf === UNKNOWN) return;
+        if (peek(conf, "engineVersion", "selectedEngineVersion") !== UNKNOWN) {
+            const engine = str(conf, "engineVersion", "selectedEngineVersion");
+            if ((engine !== undefined || requirePinnedEngineVersion) && !allowedEngineVersions.includes(engine ?? "")) {
+                report(`${subject(args)}: configuration.engineVersion.selectedEngineVersion is ${engine === undefined ? "not set (AUTO)" : `"${engine}"`}, not one of ${allowedEngineVersions.map((e) => `"${e}"`).join(", ")}. Fix: set configuration.engineVersion = { selectedEngineVersion: "${allowedEngineVersions[0] ?? "Athena engine version 3"}" }.`);
+            }
+        }
         if (bool(conf, "enforceWorkgroupConfiguration") === false) {
             report(`${subject(args)}: configuration.enforceWorkgroupConfiguration is false, so clients can override result encryption and location. Fix: set it to true (the default).`);
         }

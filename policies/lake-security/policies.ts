@@ -5,6 +5,8 @@ import { athenaResultsIsolated } from "./athena-results-isolated";
 import { athenaWorkgroupEncryption } from "./athena-workgroup-encryption";
 import { glueCatalogEncryption } from "./glue-catalog-encryption";
 import { glueSecurityConfiguration } from "./glue-security-configuration";
+import { glueJobVersionPinned } from "./glue-job-version-pinned";
+import { glueJobBookmarksOrReason } from "./glue-job-bookmarks-or-reason";
 import { iamNoLakeFullAccess } from "./iam-no-lake-full-access";
 import { redshiftEncryption } from "./redshift-encryption";
 import { redshiftNotPublic } from "./redshift-not-public";
@@ -15,6 +17,8 @@ import { s3BucketKmsEncryption } from "./s3-bucket-kms-encryption";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { secretsManagerCmk } from "./secretsmanager-cmk";
 import { streamEncryption } from "./stream-encryption";
+import { quicksightDataSourceSecure } from "./quicksight-data-source-secure";
+import { quicksightDatasetRestricted } from "./quicksight-dataset-restricted";
 
 export const packName = "lake-security";
 export const description =
@@ -32,9 +36,13 @@ export const policies: Policies = [
     athenaNoPrimaryWorkgroup,
     glueCatalogEncryption,
     glueSecurityConfiguration,
+    glueJobVersionPinned,
+    glueJobBookmarksOrReason,
     redshiftEncryption,
     redshiftNotPublic,
     streamEncryption,
+    quicksightDataSourceSecure,
+    quicksightDatasetRestricted,
     secretsManagerCmk,
     kmsKeyRotation,
     iamNoLakeFullAccess,

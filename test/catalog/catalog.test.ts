@@ -378,7 +378,8 @@ describe("LakeCatalog", function () {
                 enforceWorkgroupConfiguration: true,
                 publishCloudwatchMetricsEnabled: true,
                 bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
-                engineVersion: { selectedEngineVersion: "AUTO" },
+                // Pinned, not AUTO: an engine upgrade changes SQL semantics.
+                engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: {
                     outputLocation: `s3://acme-lake-dev-query-results-${DEV_ACCOUNT}/analysts/`,
                     encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KMS_KEY_ARN },

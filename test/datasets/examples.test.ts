@@ -22,7 +22,10 @@ describe("datasets: the stacks' example files", () => {
     for (const stack of ["dev", "prod"]) {
         it(`load for ${stack} with every principal in the ${stack} account`, () => {
             const { datasets, accountId } = loaded[stack]!;
-            expect(datasets.map((d) => d.name).sort()).to.deep.equal(["customer", "orders", "raw_taxi_trips", "subscription_events", "taxi_trips", "tenant_accounts", "ticket_sales", "venue"]);
+            expect(datasets.map((d) => d.name).sort()).to.deep.equal([
+                "clickstream", "customer", "device_readings", "orders", "raw_sales", "raw_taxi_trips", "raw_venue", "sales",
+                "subscription_events", "taxi_trips", "tenant_accounts", "ticket_sales", "venue", "venue_sales_daily",
+            ]);
             for (const d of datasets) {
                 for (const p of [...d.producers, ...d.consumers.map((c) => c.principal)]) expect(p).to.match(new RegExp(`^arn:aws:iam::${accountId}:role/`));
             }
@@ -60,10 +63,49 @@ describe("datasets: the stacks' example files", () => {
     });
 
     it("declare what their jobs read, and what their stream delivers", () => {
-        expect(byName("prod", "taxi_trips").source).to.deep.equal({ type: "job", job: "mobility_bronze_to_silver", inputs: ["raw_taxi_trips"] });
-        expect(byName("prod", "ticket_sales").source).to.deep.equal({ type: "job", job: "sales_silver_to_gold", inputs: ["venue"] });
-        expect(byName("prod", "venue").source).to.deep.equal({ type: "job", job: "sales_bronze_to_silver", inputs: [] });
-        expect(byName("prod", "subscription_events").source).to.deep.equal({ type: "firehose", input: { type: "direct-put" }, buffering: { sizeMiB: 5, intervalSeconds: 300 } });
+        expect(byName("prod", "taxi_trips").source).to.deep.equal({
+            type: "job",
+            job: "mobility_bronze_to_silver",
+            inputs: ["raw_taxi_trips"],
+            renames: { vendorid: "vendor_id", tpep_pickup_datetime: "pickup_at", tpep_dropoff_datetime: "dropoff_at", pulocationid: "pickup_location_id", dolocationid: "dropoff_location_id" },
+            derive: {
+                trip_id: "sha2(concat_ws('|', try_cast(vendor_id AS int), try_cast(pickup_at AS timestamp), try_cast(pickup_location_id AS int), try_cast(dropoff_location_id AS int)), 256)",
+                pickup_date: "to_date(try_cast(pickup_at AS timestamp))",
+                tip_amount: "NULL",
+                surcharges: "NULL",
+            },
+            key: ["trip_id", "pickup_date"],
+            writeMode: "merge",
+        });
+        // A gold job's SQL is the <name>.sql beside its file, attached by the loader.
+        const sqlFile = "stacks/datasets/sales/ticket_sales.sql";
+        expect(byName("prod", "ticket_sales").source).to.deep.equal({
+            type: "job",
+            job: "sales_silver_to_gold",
+            inputs: ["sales"],
+            key: ["sale_id"],
+            writeMode: "overwrite",
+            sql: { file: sqlFile, text: fs.readFileSync(path.join(ROOT, sqlFile), "utf8") },
+        });
+        expect(byName("prod", "venue").source).to.deep.equal({
+            type: "job",
+            job: "sales_bronze_to_silver",
+            inputs: ["raw_venue"],
+            renames: { venueid: "venue_id", venuename: "venue_name", venuecity: "venue_city", venuestate: "venue_state", venueseats: "venue_seats" },
+            derive: { venue_seats: "coalesce(nullif(trim(venue_seats), ''), '0')" },
+            key: ["venue_id"],
+            dedupOrder: ["export_date"],
+            writeMode: "overwrite",
+        });
+        expect(byName("prod", "subscription_events").source).to.deep.equal({
+            type: "firehose",
+            input: { type: "direct-put" },
+            buffering: { sizeMiB: 5, intervalSeconds: 300 },
+            // No partitioning in the file: the hourly date projection is filled from the arrival time.
+            partitioning: [{ key: "event_hour", from: "arrival", format: "yyyy/MM/dd/HH" }],
+            producers: [],
+            errorPrefix: "_errors/billing/subscription_events/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+        });
     });
 
     it("include a raw CSV table with a scheduled crawler", () => {

@@ -1,9 +1,9 @@
 /** Job inputs (lineage): validation across a stack's datasets, and the lineage module's edges and order. */
 import { expect } from "chai";
 import * as path from "path";
-import { datasetLineage, loadStackDatasets } from "../../components/datasets";
+import { datasetLineage, etlPipelines, jobPlan, loadDatasetSources, loadStackDatasets, SourceText } from "../../components/datasets";
 import { stackConfig } from "../../tools/dataset/commands";
-import { Expected, expectProblem, fileFor, loadObjects, loadTexts, problemsOf, textsOf, validDataset, validLake } from "./helpers";
+import { ACCOUNT, DEV_CONNECTIONS, Expected, expectProblem, fileFor, loadObjects, loadTexts, namingFor, problemsOf, textsOf, validDataset, validLake } from "./helpers";
 
 const ROOT = path.join(__dirname, "../..");
 const [RAW, CLEAN, DAILY] = [0, 1, 2];
@@ -151,24 +151,188 @@ describe("datasets: lineage", () => {
     });
 
     for (const stack of ["dev", "prod"]) {
-        it(`of the example stack ${stack}: edges by kind, inputs before the datasets made from them`, () => {
+        it(`of the example stack ${stack}: the TICKIT and taxi jobs as edges, every input before the datasets made from it`, () => {
             const config = stackConfig(ROOT, stack);
             const { datasets } = loadStackDatasets({ root: ROOT, stack, accountId: config.accountId, region: config.region });
             const lineage = datasetLineage(datasets);
-            expect(lineage.order).to.deep.equal(["customer", "orders", "raw_taxi_trips", "subscription_events", "tenant_accounts", "taxi_trips", "venue", "ticket_sales"]);
             const edge = (e: (typeof lineage.edges)[number]) => `${e.from.type === "dataset" ? e.from.name : e.from.type} -${e.kind}-> ${e.to}`;
-            expect(lineage.edges.map(edge)).to.deep.equal([
-                "connection -jdbc-> customer",
-                "connection -jdbc-> orders",
-                "files -crawler-> raw_taxi_trips",
-                "stream -stream-> subscription_events",
-                "connection -jdbc-> tenant_accounts",
+            expect(lineage.edges.filter((e) => e.kind === "job").map(edge)).to.deep.equal([
+                "raw_sales -job-> sales",
                 "raw_taxi_trips -job-> taxi_trips",
-                "venue -job-> ticket_sales",
+                "raw_venue -job-> venue",
+                "sales -job-> ticket_sales",
+                "ticket_sales -job-> venue_sales_daily",
+                "venue -job-> venue_sales_daily",
             ]);
-            expect(lineage.edges[0]!.from).to.deep.equal({ type: "connection", connection: "crm_sqlserver", path: "crm/dbo/Customer" });
-            expect(lineage.edges[3]!.from).to.deep.equal({ type: "stream", input: { type: "direct-put" } });
+            for (const name of ["raw_sales", "raw_venue", "raw_taxi_trips"]) expect(lineage.edges.map(edge)).to.include(`files -crawler-> ${name}`);
+            for (const e of lineage.edges) if (e.from.type === "dataset") expect(lineage.order.indexOf(e.from.name), edge(e)).to.be.lessThan(lineage.order.indexOf(e.to));
+            expect(lineage.edges.find((e) => e.kind === "jdbc")!.from).to.deep.equal({ type: "connection", connection: "crm_sqlserver", path: "crm/dbo/Customer" });
             expect([lineage.cycles, lineage.undeclared]).to.deep.equal([[], []]);
         });
+
+        it(`of the example stack ${stack}: one pipeline per connected part, jobs in lineage order, each with its script`, () => {
+            const config = stackConfig(ROOT, stack);
+            const { datasets } = loadStackDatasets({ root: ROOT, stack, accountId: config.accountId, region: config.region });
+            expect(etlPipelines(datasets).map((p) => ({ name: p.name, sources: p.sources, jobs: p.jobs.map((j) => `${j.dataset} ${j.script} ${j.writeMode}${j.bookmarks ? " bookmarks" : ""}`) }))).to.deep.equal([
+                {
+                    name: "sales",
+                    sources: ["raw_sales", "raw_venue"],
+                    jobs: ["sales bronze_to_silver merge bookmarks", "venue bronze_to_silver overwrite bookmarks", "ticket_sales silver_to_gold overwrite", "venue_sales_daily silver_to_gold overwrite"],
+                },
+                { name: "mobility", sources: ["raw_taxi_trips"], jobs: ["taxi_trips bronze_to_silver merge"] },
+            ]);
+        });
     }
+});
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// Jobs: the ETL fields, the SQL file beside a dataset file, and what the loader checks across them.
+
+/** The valid lake with what its jobs need: raw columns giving the silver ones (one renamed), and the gold SQL file. */
+function etlLake(): Record<string, any>[] {
+    const [raw, clean, daily] = validLake();
+    raw!.columns = [{ name: "trip_id", type: "string" }, { name: "fare", type: "string" }, { name: "pickup_time", type: "string" }];
+    clean!.source = { ...clean!.source, renames: { pickup_time: "pickup_at" }, key: ["trip_id"], dedupOrder: ["dt"], writeMode: "merge" };
+    return [raw!, clean!, daily!];
+}
+const DAILY_SQL = "-- revenue per day\nSELECT COUNT(*) AS trips, CAST(SUM(fare) AS DECIMAL(12,2)) AS revenue, dt\nFROM trips_clean\nGROUP BY dt\n";
+const sqlFile = (name: string, text = DAILY_SQL, domain = "mobility"): SourceText => ({ file: `stacks/datasets/${domain}/${name}.sql`, text });
+
+function loadEtl(lake: Record<string, any>[], sql: SourceText[] = [sqlFile("trips_daily")]) {
+    const texts = [...textsOf(lake), ...sql];
+    const load = () => loadDatasetSources({ stack: "dev", accountId: ACCOUNT, naming: namingFor("dev"), datasets: textsOf(lake), connections: [DEV_CONNECTIONS], knownStacks: ["dev", "prod"], sqlFiles: sql });
+    return { texts, load };
+}
+
+const jobCases: { title: string; change: (l: Record<string, any>[]) => void; sql?: SourceText[]; expect: Expected[] }[] = [
+    {
+        title: "a gold job over a silver input without its SQL file",
+        change: () => undefined,
+        sql: [],
+        expect: [{ file: file("trips_daily"), field: "source.inputs", line: "inputs:", message: /^reads the silver dataset 'trips_clean', so its job runs SQL: add stacks\/datasets\/mobility\/trips_daily\.sql/, value: ["trips_clean"] }],
+    },
+    {
+        title: "a SQL file with no dataset file beside it",
+        change: () => undefined,
+        sql: [sqlFile("trips_daily"), sqlFile("trips_dialy")],
+        expect: [{ file: "stacks/datasets/mobility/trips_dialy.sql", field: "", line: "-- revenue per day", message: /^no dataset file stacks\/datasets\/mobility\/trips_dialy\.yaml beside it/ }],
+    },
+    {
+        title: "an empty SQL file",
+        change: () => undefined,
+        sql: [sqlFile("trips_daily", "\n")],
+        expect: [{ file: "stacks/datasets/mobility/trips_daily.sql", field: "", line: "", message: /^is empty: write one SELECT/ }],
+    },
+    {
+        title: "a SQL file beside a dataset no job writes",
+        change: () => undefined,
+        sql: [sqlFile("trips_daily"), sqlFile("raw_trips", "SELECT 1")],
+        expect: [{ file: file("raw_trips"), field: "source", line: "source:", message: /raw_trips\.sql is a job's SQL, but this dataset is not written by a job/, value: "s3" }],
+    },
+    {
+        title: "a SQL file but no inputs",
+        change: (l) => (l[DAILY].source.inputs = []),
+        expect: [{ file: file("trips_daily"), field: "source.inputs", line: "inputs: []", message: /trips_daily\.sql is the job's SQL over its inputs, but source\.inputs is empty/ }],
+    },
+    {
+        title: "an input the SQL never reads (comments don't count)",
+        change: (l) => (l[DAILY].source.inputs = ["trips_clean", "raw_trips"]),
+        sql: [sqlFile("trips_daily", `${DAILY_SQL}-- raw_trips\n`)],
+        expect: [{ file: file("trips_daily"), field: "source.inputs[1]", line: "- raw_trips", message: /^input 'raw_trips' is not read by stacks\/datasets\/mobility\/trips_daily\.sql/, value: "raw_trips" }],
+    },
+    {
+        title: "bronze_to_silver fields on a SQL job",
+        change: (l) => (l[DAILY].source.renames = { trips: "n" }),
+        expect: [{ file: file("trips_daily"), field: "source.renames", line: "renames:", message: /applies to bronze_to_silver \(no SQL file\)/ }],
+    },
+    {
+        title: "a declared column no input column or derive gives",
+        change: (l) => delete l[CLEAN].source.renames,
+        expect: [{ file: file("trips_clean"), field: "source.inputs[0]", line: "- raw_trips", message: /^column 'pickup_at' comes from nowhere: 'raw_trips' has no such column .*rename one to it \(source\.renames\) or compute it \(source\.derive\)/, value: "pickup_at" }],
+    },
+    {
+        title: "a rename of a column the input doesn't have",
+        change: (l) => (l[CLEAN].source.renames = { pickup_tme: "pickup_at" }),
+        expect: [{ file: file("trips_clean"), field: "source.renames.pickup_tme", line: "pickup_tme: pickup_at", message: /^no column 'pickup_tme' in the input 'raw_trips' .*did you mean 'pickup_time'\?/, value: "pickup_tme" }],
+    },
+    {
+        title: "a derived column the dataset doesn't declare",
+        change: (l) => (l[CLEAN].source.derive = { pickup_at: "pickup_time", fares: "fare" }),
+        expect: [{ file: file("trips_clean"), field: "source.derive.fares", line: "fares: fare", message: /^derives 'fares', which is not a column of this dataset; did you mean 'fare'\?/ }],
+    },
+    {
+        title: "a key column the dataset doesn't have",
+        change: (l) => (l[CLEAN].source.key = ["trip"]),
+        expect: [{ file: file("trips_clean"), field: "source.key[0]", line: "- trip", message: /^no column 'trip' in this dataset; did you mean 'trip_id'\?/, value: "trip" }],
+    },
+    {
+        title: "a dedupOrder without a key",
+        change: (l) => delete l[CLEAN].source.key,
+        expect: [{ file: file("trips_clean"), field: "source.dedupOrder", line: "dedupOrder:", message: /orders the rows of one key: declare source\.key too/ }],
+    },
+    {
+        title: "an Iceberg target without a key, and with overwrite",
+        change: (l) => {
+            Object.assign(l[CLEAN], { format: "iceberg" });
+            delete l[CLEAN].projection;
+            delete l[CLEAN].source.key;
+            delete l[CLEAN].source.dedupOrder;
+            l[CLEAN].source.writeMode = "overwrite";
+        },
+        expect: [
+            { file: file("trips_clean"), field: "source.job", line: "job: trips_bronze_to_silver", message: /an Iceberg target is written with MERGE INTO on its key .*declare source\.key/ },
+            { file: file("trips_clean"), field: "source.writeMode", line: "writeMode: overwrite", message: /writeMode is merge \(or leave it out\)/, value: "overwrite" },
+        ],
+    },
+    {
+        title: "a job writing bronze (wrong layer order)",
+        change: (l) => l.push({ ...l[RAW], name: "raw_copy", source: { type: "job", job: "copy", inputs: ["raw_trips"] } }),
+        expect: [{ file: file("raw_copy"), field: "source.inputs", line: "inputs:", message: /^bronze holds data as it landed; a job refines bronze into silver or gold, it never writes bronze/ }],
+    },
+    {
+        title: "a dataset name too long for its job's IAM role",
+        change: (l) => {
+            l[CLEAN].name = `trips_clean_${"x".repeat(40)}`;
+            l[DAILY].source.inputs = [l[CLEAN].name];
+        },
+        sql: [sqlFile("trips_daily", DAILY_SQL.replace("trips_clean", `trips_clean_${"x".repeat(40)}`))],
+        expect: [{ file: file(`trips_clean_${"x".repeat(40)}`), field: "name", line: "name: trips_clean_x", message: /^derived IAM role \(Glue job\) name 'acme-lake-dev-etl-trips-clean-x+' is 70 chars, the platform \(IAM role names\) allows 64: shorten the dataset name to at most 46 chars in stack 'dev'$/ }],
+    },
+    {
+        title: "ETL fields on a job without inputs",
+        change: (l) => (l[DAILY].source = { type: "job", job: "external", inputs: [], key: ["trips"] }),
+        sql: [],
+        expect: [{ file: file("trips_daily"), field: "source.key", line: "key:", message: /configures the lake's job, which needs source\.inputs/ }],
+    },
+];
+
+describe("datasets: jobs derived from the files", () => {
+    it("loads the lake with its SQL file and derives each job with its defaults", () => {
+        const { datasets } = loadEtl(etlLake()).load();
+        expect(datasets.map((d) => jobPlan(d))).to.deep.equal([
+            undefined,
+            { dataset: "trips_clean", job: "trips_bronze_to_silver", script: "bronze_to_silver", inputs: ["raw_trips"], renames: { pickup_time: "pickup_at" }, derive: {}, key: ["trip_id"], dedupOrder: ["dt"], writeMode: "merge", bookmarks: true },
+            { dataset: "trips_daily", job: "trips_silver_to_gold", script: "silver_to_gold", inputs: ["trips_clean"], renames: {}, derive: {}, key: [], dedupOrder: [], writeMode: "overwrite", sql: { file: "stacks/datasets/mobility/trips_daily.sql", text: DAILY_SQL }, bookmarks: false },
+        ]);
+        expect(etlPipelines(datasets).map((p) => [p.name, p.sources, p.jobs.map((j) => j.dataset)])).to.deep.equal([["mobility", ["raw_trips"], ["trips_clean", "trips_daily"]]]);
+    });
+
+    for (const c of jobCases) {
+        it(`reports ${c.title} at its file, line, field and value`, () => {
+            const lake = etlLake();
+            c.change(lake);
+            const { texts, load } = loadEtl(lake, c.sql);
+            const problems = problemsOf(load);
+            for (const e of c.expect) expectProblem(problems, texts, e);
+        });
+    }
+
+    it("splits unconnected jobs into pipelines named by domain, numbered when a domain has two", () => {
+        const lake = etlLake();
+        const other = { ...lake[RAW], name: "raw_zones", columns: [{ name: "trip_id", type: "string" }, { name: "fare", type: "string" }, { name: "pickup_at", type: "string" }] };
+        lake.push(other, { ...lake[CLEAN], name: "zones", source: { type: "job", job: "zones_job", inputs: ["raw_zones"] } });
+        const { datasets } = loadEtl(lake).load();
+        expect(etlPipelines(datasets).map((p) => [p.name, p.jobs.map((j) => j.dataset)])).to.deep.equal([["mobility", ["trips_clean", "trips_daily"]], ["mobility-2", ["zones"]]]);
+    });
 });

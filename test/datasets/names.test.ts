@@ -3,13 +3,15 @@
  * field to change, with how long it may be in that stack; not in the middle of a plan.
  */
 import { expect } from "chai";
-import { DEV_CONNECTIONS, expectProblem, loadTexts, problemsOf, toYaml, validDataset } from "./helpers";
+import { DEV_CONNECTIONS, expectProblem, loadTexts, problemsOf, toYaml, validDataset, validLake } from "./helpers";
 
 const fileOf = (d: Record<string, any>) => `stacks/datasets/${d.domain}/${d.name}.yaml`;
+/** Not job-written: a job's role (64 chars) would be its tightest name (test/datasets/lineage.test.ts covers that). */
+const notJob = (): Record<string, any> => ({ ...validDataset(), source: { type: "s3" } });
 
 describe("datasets: derived names within AWS limits, up front", () => {
     it("a 120-char dataset name: its IAM-mode policies and named queries exceed 128 chars", () => {
-        const d = { ...validDataset(), name: "t".repeat(120) };
+        const d = { ...notJob(), name: "t".repeat(120) };
         const texts = [{ file: fileOf(d), text: toYaml(d) }];
         const problems = problemsOf(() => loadTexts(texts));
         expect(problems).to.have.length(1);
@@ -23,6 +25,21 @@ describe("datasets: derived names within AWS limits, up front", () => {
         expect(p.message).to.not.include("t".repeat(100));
     });
 
+    it("a pipeline across two 120-char domains: its Glue workflow and start trigger exceed 255, reported at each job's domain", () => {
+        const [raw, clean, daily] = validLake();
+        const lake = [raw, { ...clean, domain: "b".repeat(120) }, { ...daily, domain: "c".repeat(120) }];
+        const texts = lake.map((d) => ({ file: fileOf(d), text: toYaml(d) }));
+        const problems = problemsOf(() => loadTexts(texts));
+        expect(problems.map((p) => p.file)).to.deep.equal([fileOf(lake[1]), fileOf(lake[1]), fileOf(lake[2]), fileOf(lake[2])].sort());
+        expectProblem(problems, texts, {
+            file: fileOf(lake[2]),
+            field: "domain",
+            line: "domain: ccc",
+            message: /^derived Glue workflow name 'acme-lake-dev-etl-b+\.\.\.' of pipeline 'b+-c+' \(the domains of its jobs\) is 259 chars, Glue allows 255: shorten the domain in stack 'dev'$/,
+            value: lake[2].domain,
+        });
+    });
+
     it("a 250-char domain: the Glue database <prefix>_<env>_<layer>_<domain> exceeds 255", () => {
         const d = { ...validDataset(), domain: "d".repeat(250) };
         const texts = [{ file: fileOf(d), text: toYaml(d) }];
@@ -31,7 +48,7 @@ describe("datasets: derived names within AWS limits, up front", () => {
     });
 
     it("depends on the stack: a 108-char name fits dev's names and not prod's", () => {
-        const d = { ...validDataset(), name: "n".repeat(108) };
+        const d = { ...notJob(), name: "n".repeat(108) };
         const texts = [{ file: fileOf(d), text: toYaml(d) }];
         expect(loadTexts(texts, { stack: "dev" }).datasets).to.have.length(1);
         const problems = problemsOf(() => loadTexts(texts, { stack: "prod" }));

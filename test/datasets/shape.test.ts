@@ -31,10 +31,10 @@ describe("datasets: one declaration of the file shape", () => {
         expect(schema.properties.format.enum).to.deep.equal([...FORMATS]);
         const variants = schema.properties.source.oneOf as Schema[];
         expect(variants.map((v) => v.properties.type.const)).to.deep.equal(["s3", "jdbc", "firehose", "job"]);
-        expect(Object.keys(variants[2]!.properties)).to.deep.equal(["type", "input", "buffering"]);
+        expect(Object.keys(variants[2]!.properties)).to.deep.equal(["type", "input", "buffering", "partitioning", "producers", "errorPrefix", "uniqueKeys"]);
         expect(variants[2]!.properties.buffering.properties.sizeMiB).to.include({ minimum: 1, maximum: 128 });
         expect(variants[2]!.properties.buffering.properties.intervalSeconds).to.include({ minimum: 0, maximum: 900 });
-        expect(Object.keys(variants[3]!.properties)).to.deep.equal(["type", "job", "inputs"]);
+        expect(Object.keys(variants[3]!.properties)).to.deep.equal(["type", "job", "inputs", "renames", "derive", "key", "dedupOrder", "writeMode"]);
         expect(variants[3]!.required).to.deep.equal(["type", "job"]);
     });
 });

@@ -5,13 +5,18 @@ import { ACCOUNT, expectProblem, fileFor, loadObjects, problemsOf, textsOf, vali
 
 /** A valid gold Parquet dataset delivered by Firehose (converted to Parquet), direct PUT, default buffering. */
 const streamed = (): Record<string, any> => ({ ...validDataset(), source: { type: "firehose" } });
-/** The same as bronze JSON, delivered as sent. */
+/** The same as bronze JSON, delivered as sent (unpartitioned: without a projection Firehose can't fill `dt`). */
 const streamedJson = (): Record<string, any> => {
     const d = streamed();
     Object.assign(d, { layer: "bronze", format: "json" });
     delete d.projection;
+    delete d.partitionKeys;
     return d;
 };
+/** The error prefix Firehose gets unless the file says otherwise: outside the dataset's location. */
+const ERROR_PREFIX = "_errors/mobility/trips/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";
+/** `dt` has a date projection and no partitioning entry: Firehose fills it from the arrival time. */
+const ARRIVAL_DT = [{ key: "dt", from: "arrival", format: "yyyy-MM-dd" }];
 const STREAM_ARN = `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/trips`;
 
 interface SourceCase {
@@ -60,12 +65,26 @@ describe("datasets: source defaults", () => {
     const load = (ds: Record<string, any>, region?: string) => loadObjects([ds], region ? { region } : {}).datasets[0]!.source;
 
     it("a converted (Parquet/ORC) stream: direct PUT, 128 MiB / 300 s", () => {
-        expect(load(streamed())).to.deep.equal({ type: "firehose", input: { type: "direct-put" }, buffering: { sizeMiB: 128, intervalSeconds: 300 } });
+        expect(load(streamed())).to.deep.equal({
+            type: "firehose",
+            input: { type: "direct-put" },
+            buffering: { sizeMiB: 128, intervalSeconds: 300 },
+            partitioning: ARRIVAL_DT,
+            producers: [],
+            errorPrefix: ERROR_PREFIX,
+        });
         expect(load({ ...streamed(), format: "orc" })).to.deep.include({ buffering: FIREHOSE_BUFFERING.defaults.converted });
     });
 
     it("a stream delivered as sent (JSON in bronze): AWS's 5 MiB / 300 s", () => {
-        expect(load(streamedJson())).to.deep.equal({ type: "firehose", input: { type: "direct-put" }, buffering: { sizeMiB: 5, intervalSeconds: 300 } });
+        expect(load(streamedJson())).to.deep.equal({
+            type: "firehose",
+            input: { type: "direct-put" },
+            buffering: { sizeMiB: 5, intervalSeconds: 300 },
+            partitioning: [],
+            producers: [],
+            errorPrefix: ERROR_PREFIX,
+        });
     });
 
     it("keeps what the file says: 64 MiB is enough for conversion, an interval alone keeps the default size", () => {
@@ -73,6 +92,9 @@ describe("datasets: source defaults", () => {
             type: "firehose",
             input: { type: "direct-put" },
             buffering: { sizeMiB: 64, intervalSeconds: 0 },
+            partitioning: ARRIVAL_DT,
+            producers: [],
+            errorPrefix: ERROR_PREFIX,
         });
         expect(load({ ...streamedJson(), source: { type: "firehose", buffering: { intervalSeconds: 60 } } })).to.deep.include({ buffering: { sizeMiB: 5, intervalSeconds: 60 } });
         expect(load({ ...streamedJson(), source: { type: "firehose", buffering: { sizeMiB: 1 } } })).to.deep.include({ buffering: { sizeMiB: 1, intervalSeconds: 300 } });

@@ -5,8 +5,8 @@
  */
 import { expect } from "chai";
 import * as path from "path";
-import { loadStackDatasets } from "../../components/datasets";
-import { connectionDerivedNames, datasetDerivedNames, stackDerivedNames } from "../../contract";
+import { etlPipelines, loadStackDatasets } from "../../components/datasets";
+import { athenaTeamDerivedNames, connectionDerivedNames, datasetDerivedNames, pipelineDerivedNames, stackDerivedNames } from "../../contract";
 import { parseLakeConfig } from "../../infra/config";
 import { buildLake } from "../../infra/stack";
 import { capture, devConfig } from "../helpers/mocks";
@@ -14,7 +14,7 @@ import { capture, devConfig } from "../helpers/mocks";
 const REPO = path.resolve(__dirname, "..", "..");
 
 /** Resource types whose `name` (or `bucket`) input the platform derives. */
-const NAMED: Record<string, "name" | "bucket"> = {
+const NAMED: Record<string, string> = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:kms/alias:Alias": "name",
     "aws:glue/catalogDatabase:CatalogDatabase": "name",
@@ -27,6 +27,17 @@ const NAMED: Record<string, "name" | "bucket"> = {
     "aws:athena/workgroup:Workgroup": "name",
     "aws:iam/role:Role": "name",
     "aws:iam/policy:Policy": "name",
+    "aws:glue/job:Job": "name",
+    "aws:glue/workflow:Workflow": "name",
+    "aws:glue/trigger:Trigger": "name",
+    "aws:sns/topic:Topic": "name",
+    "aws:cloudwatch/eventRule:EventRule": "name",
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "name",
+    "aws:kinesis/stream:Stream": "name",
+    "aws:cloudwatch/logGroup:LogGroup": "name",
+    "aws:quicksight/group:Group": "groupName",
+    "aws:quicksight/dataSource:DataSource": "dataSourceId",
+    "aws:quicksight/dataSet:DataSet": "dataSetId",
 };
 
 for (const lakeFormation of [true, false]) {
@@ -41,6 +52,8 @@ for (const lakeFormation of [true, false]) {
                 ...stackDerivedNames(naming).map((n) => n.name),
                 ...datasets.flatMap((d) => Object.values(datasetDerivedNames(naming, d)).map((n) => n.name)),
                 ...connections.flatMap((c) => connectionDerivedNames(naming, c.name).map((n) => n.name)),
+                ...config.athena.teams.flatMap((t) => athenaTeamDerivedNames(naming, t.name).map((n) => n.name)),
+                ...etlPipelines(datasets).flatMap((p) => Object.values(pipelineDerivedNames(naming, p.name)).map((n) => n.name)),
             ]);
             const c = await capture(() => buildLake(config, { root: REPO }), { stack: "dev", config: raw, mockEnv: { region: config.region, account: config.accountId } });
             const registered = c.resources.filter((r) => NAMED[r.type] && typeof r.inputs[NAMED[r.type]!] === "string").map((r) => `${r.type} ${r.inputs[NAMED[r.type]!]}`);

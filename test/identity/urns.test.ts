@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan } from "../../tools/lake/host";
+import { planOwnStack } from "../helpers/own-stacks";
 import type { PlannedResource } from "../../tools/engine/types";
 
 const listFile = (stack: string) => path.join(__dirname, `${stack}.urns`);
@@ -36,7 +36,8 @@ describe("resource identity (committed URN lists)", function () {
             let resources: PlannedResource[];
             let known: string[];
             before(async () => {
-                resources = (await runPlan({ stack })).plan.resources;
+                // The plan of the shared check of this stack (one per mocha run, see test/helpers/own-stacks.ts).
+                resources = (await planOwnStack(stack)).plan.resources;
                 known = readList(stack);
             });
 

@@ -68,8 +68,21 @@ describe("naming", () => {
                 "acme-lake-dev-lf-registration",
                 "acme-lake-dev-crawler",
                 "acme-lake-dev-glue-security",
+                "acme-lake-dev-etl-alerts",
+                "acme-lake-dev-etl-job-failures",
                 "acme-lake-dev-analysts",
                 "acme-lake-dev-analysts-query",
+                "acme-lake-dev-admin",
+                "acme-lake-dev-admin-query",
+                "acme-lake-dev-bi",
+                "acme-lake-dev-bi-query",
+                "acme-lake-dev-warehouse",
+                "acme-lake-dev-warehouse-wg",
+                "acme-lake-dev-spectrum",
+                "acme-lake-dev-warehouse-sg",
+                "acme-lake-dev-warehouse-endpoints-sg",
+                "acme-lake-dev-quicksight",
+                "acme-lake-dev-athena",
             ]);
             expect(invalidNames(names)).to.deep.equal([]);
         });

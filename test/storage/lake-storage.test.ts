@@ -78,8 +78,16 @@ describe("LakeStorage", () => {
             expect(keyPolicy.inputs.keyId).to.equal(c.named("lake-key").inputs.keyId ?? keyPolicy.inputs.keyId);
             expect(keyPolicy.inputs.bypassPolicyLockoutSafetyCheck).to.equal(false);
             const crawlerRoleArn = "arn:aws:iam::111111111111:role/acme-lake-dev-crawler";
+            // The bookmark jobs' roles (CSE-KMS bookmarks, like the crawler's logs) and EventBridge for the ETL alert topic.
+            const bookmarkJobRoleArns = ["sales", "venue"].map((d) => `arn:aws:iam::111111111111:role/acme-lake-dev-etl-${d}`);
             expect(policyOf(keyPolicy)).to.deep.equal(
-                lakeKeyPolicy({ accountId: "111111111111", region: "eu-west-1", keyAdministrators: ["arn:aws:iam::111111111111:role/lake-platform-admin"], platformRoleArns: [crawlerRoleArn] }),
+                lakeKeyPolicy({
+                    accountId: "111111111111",
+                    region: "eu-west-1",
+                    keyAdministrators: ["arn:aws:iam::111111111111:role/lake-platform-admin"],
+                    platformRoleArns: [crawlerRoleArn, ...bookmarkJobRoleArns],
+                    servicePrincipals: ["events.amazonaws.com"],
+                }),
             );
             expect(c.named("lake-key-alias").inputs.name).to.equal("alias/acme-lake-dev-lake");
         });
@@ -141,7 +149,7 @@ describe("LakeStorage", () => {
             expect(rules("gold")[0]).to.deep.equal({ id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 3 } });
         });
 
-        it("enforces each dataset's retentionDays on its own prefix (e.g. CRM customers: 90 days)", () => {
+        it("enforces each dataset's retentionDays on its own prefix and its rejected records' (e.g. CRM customers: 90 days)", () => {
             const retention = c.named("lake-bronze-lifecycle").inputs.rules.filter((r: { id: string }) => r.id.startsWith("retention-"));
             expect(retention.find((r: { id: string }) => r.id === "retention-customer")).to.deep.equal({
                 id: "retention-customer",
@@ -150,9 +158,22 @@ describe("LakeStorage", () => {
                 expiration: { days: 90 },
                 noncurrentVersionExpiration: { noncurrentDays: 1 },
             });
+            // The rows a job rejects (or a stream's failed records) hold the same values: they expire with the data.
+            expect(retention.find((r: { id: string }) => r.id === "retention-customer-errors")).to.deep.equal({
+                id: "retention-customer-errors",
+                status: "Enabled",
+                filter: { prefix: "_errors/crm/customer/" },
+                expiration: { days: 90 },
+                noncurrentVersionExpiration: { noncurrentDays: 1 },
+            });
+            // A stream's: its error output prefix up to the first expression (`!{firehose:error-output-type}`).
+            expect(retention.find((r: { id: string }) => r.id === "retention-subscription_events-errors").filter).to.deep.equal({ prefix: "_errors/billing/subscription_events/" });
             const config = parseLakeConfig(loadProject(REPO, "dev").config, { project: "lake-test", stack: "dev" });
             const { datasets } = loadStackDatasets({ root: REPO, stack: "dev", accountId: config.accountId, region: config.region });
-            const expected = datasets.filter((d) => d.layer === "bronze" && d.retentionDays !== undefined).map((d) => `retention-${d.name}`).sort();
+            const expected = datasets
+                .filter((d) => d.layer === "bronze" && d.retentionDays !== undefined)
+                .flatMap((d) => [`retention-${d.name}`, `retention-${d.name}-errors`])
+                .sort();
             expect(retention.map((r: { id: string }) => r.id).sort()).to.deep.equal(expected);
         });
 

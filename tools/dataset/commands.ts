@@ -28,6 +28,7 @@ import {
     renderDdl,
     findDatasetFiles,
     publishedSchemas,
+    ParseCache,
 } from "../../components/datasets";
 import { LakeConfig, parseLakeConfig } from "../../infra/config";
 import { Namer } from "../../contract";
@@ -89,10 +90,12 @@ function loadStacks(root: string, only?: string): StackLoad[] {
     if (!fs.existsSync(path.join(root, DATASETS_DIR))) throw new UsageError(`${root} has no ${DATASETS_DIR}/ folder: dataset files live in ${DATASETS_DIR}/<domain>/<name>.yaml`);
 
     const found = new Map<string, { problem: DatasetProblem; stacks: string[] }>();
+    // Every stack reads the same dataset files: each is parsed once for all of them.
+    const parseCache = new ParseCache();
     for (const stack of stacks) {
         const config = stackConfig(root, stack);
         try {
-            loads.push({ stack, config, ...loadStackDatasets({ root, stack, ...target(config) }) });
+            loads.push({ stack, config, ...loadStackDatasets({ root, stack, ...target(config), parseCache }) });
         } catch (e) {
             if (!(e instanceof DatasetError)) throw e;
             for (const p of e.problems) {

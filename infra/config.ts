@@ -86,7 +86,19 @@ export const ATHENA_MIN_CUTOFF = 10 * 1024 * 1024;
 const REDSHIFT_RESERVED_USERS = ["admin", "rdsdb", "public", "root", "superuser", "user"];
 
 const cutoff = () => number().int("must be a whole number of bytes").min(ATHENA_MIN_CUTOFF, "must be >= 10485760 (10 MB, the Athena minimum)");
-/** Redshift Serverless capacity: RPUs in steps of 8 (CreateWorkgroup baseCapacity/maxCapacity, at most 5632). */
+/**
+ * Redshift Serverless base capacity as CreateWorkgroup accepts it: 4, or 8-512 RPUs in steps of 8, or 512-1024 in
+ * steps of 32 (the last only in the regions listed in BASE_RPU_1024_REGIONS: checked in warehouseProblems).
+ */
+const baseRpu = () =>
+    number()
+        .int("must be a whole number of RPUs")
+        .min(4, "must be >= 4 RPUs")
+        .max(1024, "must be <= 1024 RPUs")
+        .refine((n) => n === 4 || (n >= 8 && n <= 512 && n % 8 === 0) || (n > 512 && n % 32 === 0), "must be 4, a multiple of 8 up to 512, or a multiple of 32 from 512 to 1024 RPUs");
+/** Regions where the base capacity may exceed 512 RPUs (AWS: "extended maximum base RPU capacity of 1024"). */
+const BASE_RPU_1024_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1"];
+/** Redshift Serverless maximum capacity: RPUs in steps of 8 (CreateWorkgroup maxCapacity, at most 5632). */
 const rpu = () =>
     number()
         .int("must be a whole number of RPUs")
@@ -204,7 +216,7 @@ const schema = z.object({
     warehouse: z
         .object({
             enabled: boolean().optional(),
-            baseCapacity: rpu().default(8),
+            baseCapacity: baseRpu().default(8),
             maxCapacity: rpu().optional(),
             usageLimit: z
                 .object({
@@ -641,6 +653,10 @@ function warehouseProblems(input: Record<string, unknown>): ConfigProblem[] {
     const w = input.warehouse as { baseCapacity?: unknown; maxCapacity?: unknown } | undefined;
     if (!w || typeof w !== "object") return [];
     const base = typeof w.baseCapacity === "number" ? w.baseCapacity : 8;
+    const region = typeof input.region === "string" ? input.region : undefined;
+    if (base > 512 && region && !BASE_RPU_1024_REGIONS.includes(region)) {
+        return [{ key: `${NAMESPACE}:warehouse.baseCapacity`, value: base, message: `must be <= 512 RPUs in ${region} (above 512 only in ${BASE_RPU_1024_REGIONS.join(", ")})` }];
+    }
     if (typeof w.maxCapacity === "number" && w.maxCapacity < base) {
         return [{ key: `${NAMESPACE}:warehouse.maxCapacity`, value: w.maxCapacity, message: `must be >= warehouse.baseCapacity (${base} RPUs)` }];
     }

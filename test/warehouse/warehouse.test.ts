@@ -222,11 +222,24 @@ describe("LakeWarehouse: Redshift Serverless with Spectrum", function () {
             }
         };
         expect(problems({ baseCapacity: 12, maxCapacity: 8, clientCidrs: ["10.0.0.0/33"], usageLimit: { amount: 1, breachAction: "stop" }, adminUsername: "admin" })).to.deep.equal([
-            "lake:warehouse.baseCapacity: must be a multiple of 8 RPUs",
+            "lake:warehouse.baseCapacity: must be 4, a multiple of 8 up to 512, or a multiple of 32 from 512 to 1024 RPUs",
             "lake:warehouse.usageLimit.breachAction: must be log, emit-metric or deactivate",
             "lake:warehouse.clientCidrs.0: must be an IPv4 CIDR like 10.0.0.0/16",
             "lake:warehouse.adminUsername: must not be a name Redshift reserves (admin, rdsdb, public, root, superuser, user)",
             "lake:warehouse.maxCapacity: must be >= warehouse.baseCapacity (12 RPUs)",
         ]);
+        // Base capacity as CreateWorkgroup takes it: 4, steps of 8 to 512, steps of 32 to 1024 (eu-west-1 allows > 512).
+        for (const ok of [4, 8, 512, 544, 1024]) expect(problems({ baseCapacity: ok }), String(ok)).to.deep.equal([]);
+        expect(problems({ baseCapacity: 520 })).to.deep.equal(["lake:warehouse.baseCapacity: must be 4, a multiple of 8 up to 512, or a multiple of 32 from 512 to 1024 RPUs"]);
+        expect(problems({ baseCapacity: 1056 })).to.deep.equal(["lake:warehouse.baseCapacity: must be <= 1024 RPUs"]);
+        const inRegion = (region: string) => {
+            try {
+                parseLakeConfig(prodConfig({ "aws:region": region, "lake:warehouse": JSON.stringify({ baseCapacity: 544 }) }), { project: "p", stack: "prod", stackFile: null });
+                return [];
+            } catch (e) {
+                return (e as { problems: { key: string; message: string }[] }).problems.map((p) => `${p.key}: ${p.message}`);
+            }
+        };
+        expect(inRegion("ap-south-1")).to.deep.equal(["lake:warehouse.baseCapacity: must be <= 512 RPUs in ap-south-1 (above 512 only in us-east-1, us-east-2, us-west-2, eu-west-1, eu-central-1)"]);
     });
 });

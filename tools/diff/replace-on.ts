@@ -59,6 +59,38 @@ export const CURATED: ReplaceOnTable = {
     "aws:iam/policy:Policy": ["name", "namePrefix", "path", "description"],
     "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
+    // ETL: Glue jobs, workflows and triggers are addressed by name; a trigger's type and workflow are fixed.
+    "aws:glue/job:Job": ["name", R],
+    "aws:glue/workflow:Workflow": ["name", R],
+    "aws:glue/trigger:Trigger": ["name", "type", "workflowName", R],
+    "aws:s3/bucketObjectv2:BucketObjectv2": ["bucket", "key", R],
+    // Alerts: a topic is its name (and FIFO-ness); a subscription is (topic, protocol, endpoint).
+    "aws:sns/topic:Topic": ["name", "namePrefix", "fifoTopic", R],
+    "aws:sns/topicPolicy:TopicPolicy": ["arn", R],
+    "aws:sns/topicSubscription:TopicSubscription": ["topic", "protocol", "endpoint", "endpointAutoConfirms", "confirmationTimeoutInMinutes", R],
+    "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName", R],
+    "aws:cloudwatch/eventTarget:EventTarget": ["rule", "targetId", "eventBusName", R],
+    // Streaming: streams are names; a delivery stream's destination and Kinesis source are chosen at creation.
+    "aws:kinesis/stream:Stream": ["name", R],
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["name", "destination", "kinesisSourceConfiguration", "mskSourceConfiguration", R],
+    "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass", R],
+    "aws:cloudwatch/logStream:LogStream": ["name", "logGroupName", R],
+    // Warehouse: namespaces and workgroups are names; every Redshift Data API statement field replaces it.
+    "aws:redshiftserverless/namespace:Namespace": ["namespaceName", "dbName", R],
+    "aws:redshiftserverless/workgroup:Workgroup": ["workgroupName", "namespaceName", R],
+    "aws:redshiftserverless/usageLimit:UsageLimit": ["resourceArn", "usageType", "period", R],
+    "aws:redshiftdata/statement:Statement": ["clusterIdentifier", "database", "dbUser", "parameters", "secretArn", "sql", "statementName", "withEvent", "workgroupName", R],
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcId", "serviceName", "vpcEndpointType", R],
+    "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "vpcId", "description", R],
+    // BI: QuickSight objects are (account, id); a data source's type and a folder's type and parent are fixed.
+    "aws:quicksight/group:Group": ["groupName", "awsAccountId", "namespace", R],
+    "aws:quicksight/folder:Folder": ["folderId", "awsAccountId", "folderType", "parentFolderArn", R],
+    "aws:quicksight/folderMembership:FolderMembership": ["folderId", "memberId", "memberType", "awsAccountId", R],
+    "aws:quicksight/dataSource:DataSource": ["dataSourceId", "awsAccountId", "type", R],
+    "aws:quicksight/dataSet:DataSet": ["dataSetId", "awsAccountId", R],
+    "aws:quicksight/refreshSchedule:RefreshSchedule": ["dataSetId", "scheduleId", "awsAccountId", R],
+    "aws:quicksight/template:Template": ["templateId", "awsAccountId", R],
+    "aws:quicksight/dashboard:Dashboard": ["dashboardId", "awsAccountId", R],
 };
 
 export interface ReplaceOn {

@@ -8,12 +8,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseDocument } from "yaml";
 
 /**
  * What the copy takes from the repo: the program and everything it and the packs import, and the dataset CLI, so
  * `validate` judges the files with the very code the copy's program loads them with.
  */
-const COPIED = ["Pulumi.yaml", "tsconfig.json", "package.json", "infra", "components", "contract", "policies", "stacks", "tools/dataset", "tools/engine"];
+const COPIED = ["Pulumi.yaml", "tsconfig.json", "package.json", "infra", "components", "contract", "policies", "stacks", "etl/jobs", "etl/tools", "tools/dataset", "tools/engine"];
 
 export const DOMAINS = [
     "sales", "billing", "crm", "shop", "mobility", "saas", "finance", "marketing", "support", "logistics",
@@ -68,8 +69,19 @@ function planDatasets(n: number): Planned[] {
     });
 }
 
+/**
+ * The silver dataset a gold one is refined from: the nearest earlier silver file of its domain (undefined for a
+ * domain's first gold files). Gold datasets with one are written by a Glue job (silver_to_gold with a SQL file), so
+ * the bench lake has the ETL's jobs, roles, triggers, script objects and workflows at the scale of its datasets.
+ */
+function goldInput(d: Planned, all: readonly Planned[]): Planned | undefined {
+    if (d.kind !== "gold") return undefined;
+    for (let i = d.index - 1; i >= 0; i--) if (all[i]!.domain === d.domain && all[i]!.kind === "silver") return all[i];
+    return undefined;
+}
+
 /** One dataset file's YAML text. */
-function datasetYaml(d: Planned): string {
+function datasetYaml(d: Planned, input?: Planned): string {
     const r = rng(d.index + 1);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
     const row = d.kind === "bronze" && d.index % 2 === 0 ? "csv" : d.kind === "bronze" ? "json" : undefined;
@@ -103,9 +115,10 @@ function datasetYaml(d: Planned): string {
             lines.push("projection:", "  keys:", `    ${partition}:`, "      type: date", `      range: NOW-${1 + (d.index % 3)}YEARS,NOW`, "      format: yyyy-MM-dd", "      interval: 1", "      unit: DAYS");
         }
     }
-    if (d.kind === "gold" || d.kind === "silver") {
-        // Written by the domain's own pipeline into the location: job lineage rules (inputs, SQL, keys) stay out of
-        // the benchmark's way as they evolve; the table, grants, queries and lifecycle are what scale.
+    if (input) {
+        lines.push("source:", "  type: job", `  job: ${d.name}_refine`, `  inputs: [${input.name}]`);
+    } else if (d.kind === "gold" || d.kind === "silver") {
+        // Silver (and a domain's first gold files) land from the domain's own pipeline into the location.
         lines.push("source:", "  type: s3");
     } else if (d.kind === "bronze") {
         lines.push("source:", "  type: s3", "  crawl: true", `crawlSchedule: cron(${d.index % 60} ${d.index % 24} * * ? *)`);
@@ -128,9 +141,13 @@ function datasetYaml(d: Planned): string {
 export function generateDatasets(root: string, n: number): { datasets: number } {
     const dir = path.join(root, "stacks", "datasets");
     fs.rmSync(dir, { recursive: true, force: true });
-    for (const d of planDatasets(n)) {
+    const all = planDatasets(n);
+    for (const d of all) {
         fs.mkdirSync(path.join(dir, d.domain), { recursive: true });
-        fs.writeFileSync(path.join(dir, d.domain, `${d.name}.yaml`), datasetYaml(d));
+        const input = goldInput(d, all);
+        fs.writeFileSync(path.join(dir, d.domain, `${d.name}.yaml`), datasetYaml(d, input));
+        // The job's SQL: validation checks it reads its input; its result's columns are the Spark tests' concern.
+        if (input) fs.writeFileSync(path.join(dir, d.domain, `${d.name}.sql`), `SELECT * FROM ${input.name}\n`);
     }
     return { datasets: n };
 }
@@ -144,7 +161,13 @@ export function generateLake(repo: string, dir: string, n: number): { datasets: 
     for (const entry of COPIED) {
         fs.cpSync(path.join(repo, entry), path.join(dir, entry), { recursive: true, filter: (src) => !src.split(path.sep).includes("node_modules") });
     }
-    for (const f of fs.readdirSync(repo).filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f))) fs.copyFileSync(path.join(repo, f), path.join(dir, f));
+    for (const f of fs.readdirSync(repo).filter((f) => /^Pulumi\.[\w-]+\.yaml$/.test(f))) {
+        // The repo's own datasets are replaced: settings naming them (dashboards, per-pipeline schedules) go too.
+        const doc = parseDocument(fs.readFileSync(path.join(repo, f), "utf8"));
+        doc.deleteIn(["config", "lake:bi", "dashboards"]);
+        doc.deleteIn(["config", "lake:etl", "schedules"]);
+        fs.writeFileSync(path.join(dir, f), doc.toString());
+    }
     fs.symlinkSync(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
     return generateDatasets(dir, n);
 }

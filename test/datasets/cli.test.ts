@@ -1,18 +1,39 @@
-/** The real CLI, spawned as data teams run it (node + tsx), against the repo and against scratch copies of it. */
+/**
+ * The dataset CLI against the repo and against scratch copies of it. The tests about the process (exit code and
+ * streams of the real binary) spawn it as data teams run it (node + tsx); the others run the same commander
+ * program in this process (tools/dataset/program.ts, which the binary is a thin wrapper of), with the same
+ * output and exit code, and without a node + tsx start-up per command.
+ */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findDatasetFiles } from "../../components/datasets";
+import { runDatasetCli } from "../../tools/dataset/program";
 import { lineOf } from "./helpers";
 
 const ROOT = path.join(__dirname, "../..");
 const CLI = path.join(ROOT, "tools/dataset/cli.ts");
 
-function run(args: string[], root = ROOT) {
+interface CliRun {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** The binary, as a process. */
+function spawnCli(args: string[], root = ROOT): CliRun {
     const r = spawnSync(process.execPath, ["--import=tsx", CLI, "--root", root, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same command line, run in-process. */
+function run(args: string[], root = ROOT): CliRun {
+    let stdout = "";
+    let stderr = "";
+    const code = runDatasetCli(["--root", root, ...args], { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+    return { code, stdout, stderr };
 }
 
 /** A scratch copy of the project's stacks and stack config, to add or break files in. */
@@ -35,20 +56,20 @@ describe("datasets: CLI (npm run dataset -- ...)", () => {
     };
     after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-    it("validate: exit 0 and a one-line summary for the repo's files", () => {
-        const r = run(["validate"]);
+    it("validate: exit 0 and a one-line summary for the repo's files (the binary: stdout, exit code)", () => {
+        const r = spawnCli(["validate"]);
         expect(r.code, r.stderr).to.equal(0);
         const n = findDatasetFiles(ROOT).length;
         expect(n).to.be.greaterThan(10);
         expect(r.stdout).to.equal(`OK ${n} dataset files valid (dev: ${n} datasets, 3 connections; prod: ${n} datasets, 3 connections)\n`);
     });
 
-    it("validate: exit 1 with file:line:col field: message for every error", () => {
+    it("validate: exit 1 with file:line:col field: message for every error (the binary: stderr, exit code)", () => {
         const root = tmp();
         const file = path.join(root, "stacks/datasets/sales/venue.yaml");
         const text = fs.readFileSync(file, "utf8").replace("format: parquet", "format: csv").replace("type: varchar(100)", "type: varchar");
         fs.writeFileSync(file, text);
-        const r = run(["validate"], root);
+        const r = spawnCli(["validate"], root);
         expect(r.code).to.equal(1);
         const lines = r.stderr.trim().split("\n");
         expect(lines).to.deep.equal([

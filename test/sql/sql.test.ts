@@ -7,29 +7,35 @@
  */
 import { expect } from "chai";
 import { parseExternalSchema } from "../../tools/sql/redshift";
-import { parseTrino } from "../../tools/sql/trino";
-import { runPlan } from "../../tools/lake/host";
+import { parseTrino, ParseResult } from "../../tools/sql/trino";
+import { planOwnStack } from "../helpers/own-stacks";
 import type { PlannedResource } from "../../tools/engine/types";
 
 describe("SQL the stacks send, parsed by real parsers", function () {
     this.timeout(300_000);
     const plans: Record<string, PlannedResource[]> = {};
+    let queries: { stack: string; name: string; sql: string }[] = [];
+    /** The parser's answers to `queries`, then to BITES: one JVM (about two seconds) for the whole file. */
+    let parsed: ParseResult[] = [];
+    const BITES = ["SELECT *\nFORM \"db\".\"t\"\nLIMIT 100", "SELECT * FROM t DISTRIBUTE BY a", 'SELECT "k", count(*) AS row_count FROM "d"."t" WHERE "dt" = ? GROUP BY "k"'];
     before(async () => {
-        // Sequential: the machine has 2 cores.
-        for (const stack of ["dev", "prod"]) plans[stack] = (await runPlan({ stack })).plan.resources;
+        // The plans of the shared own-stack checks (test/helpers/own-stacks.ts): a check plans exactly as a plan does.
+        for (const stack of ["dev", "prod"]) plans[stack] = (await planOwnStack(stack)).plan.resources;
+        queries = Object.entries(plans).flatMap(([stack, rs]) =>
+            rs.filter((r) => r.type === "aws:athena/namedQuery:NamedQuery").map((r) => ({ stack, name: r.name, sql: String(r.inputs.query) })),
+        );
+        // Each statement is parsed on its own (ParseTrino.java), so one batch answers exactly as two would.
+        parsed = parseTrino([...queries.map((q) => q.sql), ...BITES]);
     });
 
     it("every Athena named query of both stacks parses with Trino's parser (one JVM for all of them)", () => {
-        const queries = Object.entries(plans).flatMap(([stack, rs]) =>
-            rs.filter((r) => r.type === "aws:athena/namedQuery:NamedQuery").map((r) => ({ stack, name: r.name, sql: String(r.inputs.query) })),
-        );
         expect(queries.length).to.be.greaterThan(20);
-        const results = parseTrino(queries.map((q) => q.sql));
+        const results = parsed.slice(0, queries.length);
         expect(results.filter((r) => !r.ok).map((r, i) => `${queries[i]!.stack} ${queries[i]!.name}: ${r.error}\n${r.sql}`)).to.deep.equal([]);
     });
 
     it("the parser bites: a typo or a Hive-only construct is refused with line and column", () => {
-        const [typo, hive, ok] = parseTrino(["SELECT *\nFORM \"db\".\"t\"\nLIMIT 100", "SELECT * FROM t DISTRIBUTE BY a", 'SELECT "k", count(*) AS row_count FROM "d"."t" WHERE "dt" = ? GROUP BY "k"']);
+        const [typo, hive, ok] = parsed.slice(queries.length);
         expect(typo!.ok).to.equal(false);
         expect(typo!.error).to.match(/^2:\d+ /);
         expect(hive!.ok).to.equal(false);

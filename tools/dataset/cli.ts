@@ -1,85 +1,8 @@
 /**
  * `npm run dataset -- <new|validate|list|describe|schema>`: the data teams' entry point (see docs/datasets.md).
- * Exit codes: 0 ok, 1 invalid dataset files / config / usage, 2 unexpected failure.
+ * Exit codes: 0 ok, 1 invalid dataset files / config / usage, 2 unexpected failure. The commands and their
+ * output are program.ts's `runDatasetCli`; this file is the process around it.
  */
-import { Command, Option } from "commander";
-import { DatasetError, formatProblem } from "../../components/datasets";
-import { ConfigError } from "../../infra/config";
-import { NameError } from "../../contract";
-import { EngineError } from "../engine/errors";
-import { CommandResult, describe, list, scaffold, UsageError, validate, writeSchemas } from "./commands";
+import { runDatasetCli } from "./program";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-function run(action: () => CommandResult): void {
-    try {
-        const { code, out, err } = action();
-        process.stdout.write(out);
-        if (err) process.stderr.write(err);
-        process.exitCode = code;
-    } catch (e) {
-        if (e instanceof DatasetError) {
-            for (const p of e.problems) process.stderr.write(`${formatProblem(p)}\n`);
-            process.stderr.write(`${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; see docs/datasets.md#faq\n`);
-            process.exitCode = 1;
-        } else if (e instanceof ConfigError || e instanceof UsageError || e instanceof EngineError || e instanceof NameError) {
-            process.stderr.write(`${e.message}\n`);
-            process.exitCode = 1;
-        } else {
-            process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-            process.exitCode = 2;
-        }
-    }
-}
-
-const program = new Command("dataset")
-    .description("Dataset files of the lake: scaffold, validate, list, describe, publish the schemas")
-    .option("--root <dir>", "repository root", process.cwd());
-const root = () => program.opts<{ root: string }>().root;
-
-program
-    .command("new")
-    .description("scaffold stacks/datasets/<domain>/<name>.yaml (validated before it is written)")
-    .requiredOption("--name <name>", "table name (lowercase, digits, underscores)")
-    .requiredOption("--domain <domain>", "owning domain/team")
-    .addOption(new Option("--layer <layer>", "lake layer").choices(["bronze", "silver", "gold"]).makeOptionMandatory())
-    .addOption(new Option("--format <format>", "storage format").choices(["parquet", "orc", "iceberg", "csv", "json", "avro"]).default("parquet"))
-    .requiredOption("--owner <email>", "owner contact (team email)")
-    .requiredOption("--description <text>", "what a row is")
-    .addOption(new Option("--classification <c>", "data classification").choices(["public", "internal", "confidential", "pii"]).default("internal"))
-    .option("--column <name:type>", "a column (repeat)", collect, [])
-    .option("--partition <name:type>", "a partition key (repeat)", collect, [])
-    .option("--date-projection <key>", "project this partition key as a yyyy-MM-dd date over the last 3 years")
-    .option("--producer <principal>", "role/<name> that writes (repeat)", collect, [])
-    .option("--consumer <principal>", "role/<name> that reads (repeat)", collect, [])
-    .option("--reason <text>", "why a silver/gold dataset is unpartitioned")
-    .option("--source <spec>", "s3 | s3:crawl | jdbc:<connection>:<path> | firehose | job:<name>[:<input>,<input>...]")
-    .option("--stack <stack>", "deploy only to this stack (repeat)", collect, [])
-    .option("--dry-run", "print the file instead of writing it")
-    .action((o) => run(() => scaffold(root(), o)));
-
-program
-    .command("validate")
-    .description("validate every dataset and connection file (all stacks unless --stack)")
-    .option("--stack <stack>", "only this stack")
-    .action((o: { stack?: string }) => run(() => validate(root(), o.stack)));
-
-program
-    .command("list")
-    .description("datasets per stack as a table")
-    .option("--stack <stack>", "only this stack")
-    .action((o: { stack?: string }) => run(() => list(root(), o.stack)));
-
-program
-    .command("describe <name>")
-    .description("columns, partitions, location, grants, DDL and named queries of one dataset")
-    .option("--stack <stack>", "stack whose account and buckets to use (default: the first, alphabetically)")
-    .action((name: string, o: { stack?: string }) => run(() => describe(root(), name, o.stack)));
-
-program
-    .command("schema")
-    .description("write stacks/schema/*.schema.json from their declaration (components/datasets/shape.ts)")
-    .option("--check", "write nothing; exit 1 when a committed schema differs from the declaration")
-    .action((o: { check?: boolean }) => run(() => writeSchemas(root(), o.check)));
-
-program.parse();
+process.exitCode = runDatasetCli(process.argv.slice(2));

@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { Layer, PLATFORM_RESOURCES } from "../../contract";
-import { readerPolicy, roleGrantee, TableRef } from "../access";
+import { readersPolicy, roleGrantee, TableRef } from "../access";
 import type { Grantee, ReadOptions } from "../access";
 import { dataOptions, LakeContext } from "../shared/context";
 import { parseS3Uri } from "../shared/principals";
@@ -231,12 +231,9 @@ export function createLakeWarehouse(name: string, ctx: LakeContext, args: LakeWa
                 : // IAM mode: the access component's grants attach nothing to platform roles; its reader documents, merged.
                   pulumi
                       .all([args.kmsKeyArn, pulumi.all(curatedTables.map((t) => pulumi.all([t.tableRef.location, t.tableRef.databaseName, t.tableRef.tableName])))])
-                      .apply(([kmsKeyArn, tables]) => {
-                          const statements = tables.flatMap(([location, database, table], i) =>
-                              readerPolicy({ ...ctx.arn, kmsKeyArn, location: parseS3Uri(location), database, table }).Statement.map((s) => ({ ...s, Sid: `${s.Sid}${i}` })),
-                          );
-                          return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-                      }),
+                      .apply(([kmsKeyArn, tables]) =>
+                          JSON.stringify(readersPolicy(tables.map(([location, database, table]) => ({ ...ctx.arn, kmsKeyArn, location: parseS3Uri(location), database, table })))),
+                      ),
         },
         child,
     );

@@ -79,13 +79,19 @@ export function defaultLocation(ds: Pick<Dataset, "domain" | "name" | "location"
     return `s3://${bucketName}/${ds.domain}/${ds.name}/`;
 }
 
+/** The folders of a Firehose prefix before its first `!{...}` expression: every key it renders starts with them. */
+export function prefixBeforeExpression(prefix: string): string {
+    const at = prefix.indexOf("!{");
+    return at < 0 ? prefix : prefix.slice(0, prefix.lastIndexOf("/", at) + 1);
+}
+
 /**
  * The key prefix in the dataset's layer bucket where its rejected records go: a stream's error output up to its first
  * `!{...}` expression, else `_errors/<domain>/<name>/` (the rows a job's casts reject). Outside every table's location,
  * and expired with the dataset's `retentionDays` like its data.
  */
 export function datasetErrorPrefix(ds: Pick<Dataset, "domain" | "name" | "source">): string {
-    if (ds.source.type === "firehose") return ds.source.errorPrefix.split("!{")[0]!;
+    if (ds.source.type === "firehose") return prefixBeforeExpression(ds.source.errorPrefix);
     return `_errors/${ds.domain}/${ds.name}/`;
 }
 

@@ -7,7 +7,7 @@ export { lakeBuckets, LakeBuckets, pathProblem } from "./locations";
 export { connectionSecretName } from "./connections";
 export { datasetLineage, Lineage, LineageEdge, LineageInput, LineageKind, etlPipelines, EtlPipeline, jobPlan, JobPlan, JobScript, JOB_SCRIPTS, sqlFileOf } from "./lineage";
 export { DatasetFile, ConnectionsFile, ExternalLocationsFile, OVERRIDABLE, publishedSchemas, datasetJsonSchema, connectionsJsonSchema, externalLocationsJsonSchema } from "./shape";
-export { serdeFor, StorageFormat, datasetErrorPrefix, defaultLocation, defaultLocationTemplate, projectionParameters, formatTableParameters, avroSchema, renderDdl, previewQuery, partitionCountQuery } from "./format";
+export { serdeFor, StorageFormat, datasetErrorPrefix, prefixBeforeExpression, defaultLocation, defaultLocationTemplate, projectionParameters, formatTableParameters, avroSchema, renderDdl, previewQuery, partitionCountQuery } from "./format";
 export { parseHiveType, normaliseHiveType, formatHiveType, HiveType, HiveTypeError } from "./hive-types";
 export { resolvePrincipal } from "./principals";
 export { cronProblems } from "./cron";

@@ -5,7 +5,7 @@
  * Hive `key=value/`). `renderPrefix` evaluates exactly these expressions for a record and an arrival time, and
  * `resolvePartitions` reads a path back through the table's template, so a test can prove the two agree.
  */
-import { Dataset, defaultLocationTemplate, FirehoseSource, projectionParameters, Projection, StreamPartition } from "../datasets";
+import { Dataset, datasetErrorPrefix, defaultLocationTemplate, FirehoseSource, prefixBeforeExpression, projectionParameters, Projection, StreamPartition } from "../datasets";
 import { dateFormatRegex } from "../datasets/projection";
 import { parseS3Uri } from "../shared/principals";
 
@@ -70,12 +70,11 @@ export function streamLayout(ds: FirehoseDataset, location: string): StreamLayou
     if (!prefix.endsWith("/")) prefix += "/";
     const fields = ds.source.partitioning.filter((p): p is Extract<StreamPartition, { from: "field" }> => p.from === "field");
     const metadataQuery = fields.length ? `{${fields.map((p) => `${p.key}: ${jqExpression(p)}`).join(", ")}}` : undefined;
-    const upToExpression = (s: string) => s.slice(0, s.indexOf("!{") < 0 ? s.length : s.lastIndexOf("/", s.indexOf("!{")) + 1);
     return {
         bucket,
         prefix,
         errorPrefix: ds.source.errorPrefix,
-        writablePrefixes: [upToExpression(prefix), upToExpression(ds.source.errorPrefix)],
+        writablePrefixes: [prefixBeforeExpression(prefix), datasetErrorPrefix(ds)],
         ...(metadataQuery ? { metadataQuery } : {}),
         partitioning: ds.source.partitioning,
         template,

@@ -311,6 +311,11 @@ type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T ex
 
 export type LayerLifecycle = DeepReadonly<z.infer<typeof layerLifecycle>>;
 
+/** Whether a capability with an `enabled` switch (`lake:warehouse`, `lake:bi`) is on: as set, else in prod only. */
+export function capabilityOn(setting: { readonly enabled?: boolean }, config: Pick<LakeConfig, "isProd">): boolean {
+    return setting.enabled ?? config.isProd;
+}
+
 export type LakeConfig = DeepReadonly<
     Parsed & {
         project: string;

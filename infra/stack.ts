@@ -16,7 +16,7 @@ import { createLakeContext } from "../components/shared/context";
 import { LakeWarehouse } from "../components/warehouse";
 import { DatasetRetention, LakeStorage } from "../components/storage";
 import type { Layer } from "../contract";
-import type { LakeConfig } from "./config";
+import { capabilityOn, type LakeConfig } from "./config";
 import { createAwsProvider } from "./providers";
 
 /** The repository root: dataset files live under `<root>/stacks/`. */
@@ -116,7 +116,7 @@ export function buildLake(config: LakeConfig, opts: { root?: string; etlRoot?: s
         (ds) => [ds.name, new DatasetStream(`lake-${ds.name}-stream`, { context, dataset: ds, table: catalog.datasets[ds.name]!, kmsKeyArn: storage.kmsKeyArn, logRetentionDays: config.streaming.logRetentionDays }, options)] as const,
     );
     // Redshift Serverless with Spectrum over silver and gold: on in prod, off elsewhere unless lake:warehouse.enabled.
-    const warehouse = (config.warehouse.enabled ?? config.isProd)
+    const warehouse = capabilityOn(config.warehouse, config)
         ? new LakeWarehouse(
               "lake-warehouse",
               {
@@ -141,7 +141,7 @@ export function buildLake(config: LakeConfig, opts: { root?: string; etlRoot?: s
         : undefined;
     // QuickSight over the published gold datasets: on in prod, elsewhere when lake:bi.enabled. Its data source runs in
     // the BI workgroup; the QuickSight datasets wait for the access component's grants to its role.
-    const bi = (config.bi.enabled ?? config.isProd)
+    const bi = capabilityOn(config.bi, config)
         ? new LakeBi(
               "lake-quicksight",
               {

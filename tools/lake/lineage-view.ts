@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Dataset, datasetLineage, etlPipelines, LineageEdge, loadStackDatasets } from "../../components/datasets";
 import { LAYERS } from "../../contract";
-import type { LakeConfig } from "../../infra/config";
+import { capabilityOn, type LakeConfig } from "../../infra/config";
 import { stackConfig } from "../dataset/commands";
 
 export interface LineageNode {
@@ -172,7 +172,7 @@ export function workgroupsOf(config: LakeConfig): (principal: string) => string 
 export function stackLineage(root: string, stack: string): LineageGraph {
     const config = stackConfig(root, stack);
     const { datasets } = loadStackDatasets({ root, stack, accountId: config.accountId, region: config.region, naming: { prefix: config.namePrefix, environment: config.environment, accountId: config.accountId } });
-    return lineageGraph(datasets, { stack, workgroupOf: workgroupsOf(config), warehouse: config.warehouse.enabled ?? config.isProd });
+    return lineageGraph(datasets, { stack, workgroupOf: workgroupsOf(config), warehouse: capabilityOn(config.warehouse, config) });
 }
 
 /** `graph --view lineage [--stack S] [--out FILE.svg|FILE.mmd]`: Mermaid on stdout without --out. */

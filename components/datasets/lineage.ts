@@ -57,22 +57,71 @@ export function datasetLineage(datasets: readonly LineageDataset[]): Lineage {
     const rank = new Map(datasets.map((d) => [d.name, `${LAYERS.indexOf(d.layer)}\u0000${d.name}`]));
     const byRank = (a: string, b: string) => (rank.get(a)! < rank.get(b)! ? -1 : rank.get(a)! > rank.get(b)! ? 1 : 0);
 
-    // Kahn's algorithm; what is left on cycles goes last, so `order` always names every dataset.
-    const pending = new Map([...reads].map(([n, ins]) => [n, new Set(ins)]));
-    const order: string[] = [];
-    for (;;) {
-        const ready = [...pending].filter(([, ins]) => ins.size === 0).map(([n]) => n).sort(byRank);
-        if (!ready.length) break;
-        const next = ready[0]!;
-        order.push(next);
-        pending.delete(next);
-        for (const ins of pending.values()) ins.delete(next);
+    // Kahn's algorithm, always taking the smallest ready rank (a heap: n log n for thousands of datasets); what is
+    // left on cycles goes last, so `order` always names every dataset.
+    const waiting = new Map<string, number>();
+    const readers = new Map<string, string[]>();
+    for (const [n, ins] of reads) {
+        const distinct = new Set(ins);
+        waiting.set(n, distinct.size);
+        for (const i of distinct) {
+            const list = readers.get(i);
+            if (list) list.push(n);
+            else readers.set(i, [n]);
+        }
     }
-    order.push(...[...pending.keys()].sort(byRank));
+    const heap = new MinHeap<string>(byRank);
+    for (const [n, count] of waiting) if (count === 0) heap.push(n);
+    const order: string[] = [];
+    for (let next = heap.pop(); next !== undefined; next = heap.pop()) {
+        order.push(next);
+        waiting.delete(next);
+        for (const r of readers.get(next) ?? []) {
+            const left = waiting.get(r);
+            if (left === undefined) continue;
+            waiting.set(r, left - 1);
+            if (left === 1) heap.push(r);
+        }
+    }
+    order.push(...[...waiting.keys()].sort(byRank));
 
     const byName = new Map(datasets.map((d) => [d.name, d]));
     const edges = order.flatMap((name) => edgesInto(byName.get(name)!));
     return { edges, order, cycles: cyclesOf(reads), undeclared: undeclared.sort(byRank) };
+}
+
+/** A binary min-heap under `compare`. */
+class MinHeap<T> {
+    private readonly items: T[] = [];
+    constructor(private readonly compare: (a: T, b: T) => number) {}
+    push(item: T): void {
+        const a = this.items;
+        a.push(item);
+        for (let i = a.length - 1; i > 0; ) {
+            const up = (i - 1) >> 1;
+            if (this.compare(a[i]!, a[up]!) >= 0) break;
+            [a[i], a[up]] = [a[up]!, a[i]!];
+            i = up;
+        }
+    }
+    pop(): T | undefined {
+        const a = this.items;
+        const top = a[0];
+        const last = a.pop();
+        if (a.length === 0 || last === undefined) return top;
+        a[0] = last;
+        for (let i = 0; ; ) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let min = i;
+            if (l < a.length && this.compare(a[l]!, a[min]!) < 0) min = l;
+            if (r < a.length && this.compare(a[r]!, a[min]!) < 0) min = r;
+            if (min === i) break;
+            [a[i], a[min]] = [a[min]!, a[i]!];
+            i = min;
+        }
+        return top;
+    }
 }
 
 function edgesInto(d: LineageDataset): LineageEdge[] {
@@ -230,8 +279,14 @@ export function etlPipelines(datasets: readonly Dataset[]): EtlPipeline[] {
     const parent = new Map<string, string>();
     const find = (x: string): string => { const p = parent.get(x) ?? x; if (p === x) return x; const r = find(p); parent.set(x, r); return r; };
     for (const p of plans.values()) for (const i of p.inputs) if (byName.has(i)) parent.set(find(i), find(p.dataset));
+    const read = new Set([...plans.values()].flatMap((p) => p.inputs));
     const groups = new Map<string, string[]>();
-    for (const n of order) if (plans.has(n) || [...plans.values()].some((p) => p.inputs.includes(n))) groups.set(find(n), [...(groups.get(find(n)) ?? []), n]);
+    for (const n of order) {
+        if (!plans.has(n) && !read.has(n)) continue;
+        const group = groups.get(find(n));
+        if (group) group.push(n);
+        else groups.set(find(n), [n]);
+    }
     const used = new Set<string>();
     return [...groups.values()].map((members) => {
         const jobs = members.flatMap((n) => (plans.has(n) ? [plans.get(n)!] : []));

@@ -10,7 +10,7 @@ import { EngineError } from "./errors";
 import { childNodeFlags, childNodePath, EngineHost, hostRoot, tsxHook } from "./host";
 import { LoadedProject, loadProject } from "./project";
 import type { FastPathReport } from "./child/fast-paths";
-import type { RunnerOptions, RunnerResult } from "./child/protocol";
+import type { RunnerOptions, RunnerResult, StreamMessage } from "./child/protocol";
 import type { TypeCheckOptions, TypeCheckResult, TypeDiagnostic } from "./child/type-check";
 import { pulumiTsNodeSetup } from "./child/typescript";
 import type { PlannedResource, PlanResult } from "./types";
@@ -202,10 +202,24 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         stdio: opts.onResources ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
         serialization: "advanced",
     });
+    // Streamed resources, in registration order: the result file then carries none (child/protocol.ts).
+    const streamed: PlannedResource[] = [];
     if (opts.onResources) {
         const onResources = opts.onResources;
-        child.on("message", (msg: { kind?: string; items?: PlannedResource[] }) => {
-            if (msg.kind === "resources" && msg.items) onResources(msg.items);
+        const byUrn = new Map<string, PlannedResource>();
+        child.on("message", (msg: StreamMessage) => {
+            if (msg.kind !== "resources") return;
+            for (const r of msg.items) {
+                streamed.push(r);
+                byUrn.set(r.urn, r);
+            }
+            for (const o of msg.outputs ?? []) {
+                const r = byUrn.get(o.urn);
+                if (!r) continue;
+                r.outputs = o.outputs;
+                if (o.secretOutputs) r.secretOutputs = o.secretOutputs;
+            }
+            if (msg.items.length) onResources(msg.items);
         });
     }
     child.stdout!.on("data", (chunk) => log.write(chunk));
@@ -237,6 +251,7 @@ export async function runPlan(opts: PlanOptions = {}): Promise<PlanRun> {
         typeCheck?.kill();
         throw failed;
     }
+    if (runner.stream) result.plan.resources = streamed;
     const run: PlanRun = {
         project,
         plan: result.plan,

@@ -101,6 +101,8 @@ export class FastMonitor {
     private readonly ordered: PlannedResource[] = [];
     /** Called for every resource as it is registered (the runner streams them to the parent). */
     onRecord?: (resource: PlannedResource) => void;
+    /** Called when a registered resource's outputs change afterwards (a component's registerOutputs). */
+    onOutputs?: (resource: PlannedResource) => void;
 
     constructor(
         private readonly options: RunnerOptions,
@@ -271,6 +273,7 @@ export class FastMonitor {
             resource.outputs = plain(registered) as Record<string, unknown>;
             const secrets = secretPaths(registered);
             if (secrets.length) resource.secretOutputs = secrets;
+            this.onOutputs?.(resource);
         }
         callback(null, {});
     }

@@ -1,5 +1,5 @@
 /** What the parent (../plan.ts) and the child runner exchange. */
-import type { PlanResult } from "../types";
+import type { PlannedResource, PlanResult } from "../types";
 import type { FastPathReport } from "./fast-paths";
 
 export interface RunnerOptions {
@@ -17,10 +17,21 @@ export interface RunnerOptions {
     /** Capture the program file and line that declared each resource (costs a stack trace per resource). */
     sourcePositions: boolean;
     verbose: boolean;
-    /** Send registered resources to the parent in batches over IPC while the program runs. */
+    /**
+     * Send registered resources to the parent in batches over IPC while the program runs (`StreamMessage`); the
+     * result file then carries no resources: the parent has them all, in registration order.
+     */
     stream: boolean;
     /** `--stack-reference NAME=FILE`: NAME -> absolute outputs file (else stack-references/NAME.json in the program dir). */
     stackReferences: Record<string, string>;
+}
+
+/** One IPC message of a streaming run: resources as registered, then later output changes of earlier ones. */
+export interface StreamMessage {
+    kind: "resources";
+    items: PlannedResource[];
+    /** Outputs registered after the resource was sent (components' registerOutputs), applied after `items`. */
+    outputs?: Pick<PlannedResource, "urn" | "outputs" | "secretOutputs">[];
 }
 
 export type RunnerResult =

@@ -15,7 +15,7 @@ import { FastMonitor } from "./monitor";
 import { PendingWork } from "./pending";
 import { installProgramTranspiler, TranspileReport } from "./transpile";
 import type { PlannedResource } from "../types";
-import type { RunnerOptions, RunnerResult } from "./protocol";
+import type { RunnerOptions, RunnerResult, StreamMessage } from "./protocol";
 
 const options: RunnerOptions = JSON.parse(process.argv[2]);
 const ENGINE_DIR = path.dirname(__dirname) + path.sep;
@@ -202,11 +202,19 @@ function installPendingWork(): void {
 
 type Settled = { v?: unknown; isKnown?: boolean; isSecret?: boolean; deps?: unknown[]; err?: unknown };
 
+/** Per resource: what each lazy property resolved to, and who waits for one not resolved yet. */
+interface LazyState {
+    settled: Map<string, Settled>;
+    waiters?: Map<string, ((s: Settled) => void)[]>;
+}
+
 /**
  * The runtime gives every declared property of every resource (30+ for an S3 bucket) an Output built
  * from four promises and eight resolver closures, before the program has even finished; at 10k
  * resources that is most of the heap. Programs read a handful of them (id, arn, name), so the Output
- * is built on first access instead, already settled when the registration has come back.
+ * is built on first access instead, already settled when the registration has come back. What is kept
+ * per resource until then is one state record; the accessors are shared per property name and the
+ * resolvers the runtime calls are made when it calls them.
  */
 function installLazyOutputs(rpc: Record<string, any> | undefined): void {
     const need = <T>(name: string, get: () => unknown) => fastPaths.need<T>("lazy-outputs", sdk, name, get);
@@ -215,38 +223,71 @@ function installLazyOutputs(rpc: Record<string, any> | undefined): void {
     const isGrpcError = need<(err: unknown) => boolean>("errors.isGrpcError", () => sdkRequire("./errors").isGrpcError);
     if (!rpc || !transfer || !Output || !isGrpcError) return;
     const counter: FastPath = fastPaths.ok("lazy-outputs");
-    const make = (onto: unknown, settled: Settled | undefined, waiters: ((s: Settled) => void)[]) => {
-        const all: Promise<Settled> = settled ? Promise.resolve(settled) : new Promise((resolve) => waiters.push(resolve));
+    const states = new WeakMap<object, LazyState>();
+    const define = (onto: object, k: string, value: unknown) =>
+        Object.defineProperty(onto, k, { value, writable: true, enumerable: true, configurable: true });
+    const make = (onto: object, state: LazyState, k: string) => {
+        const settled = state.settled.get(k);
+        const all: Promise<Settled> = settled
+            ? Promise.resolve(settled)
+            : new Promise((resolve) => {
+                  const waiters = (state.waiters ??= new Map());
+                  const list = waiters.get(k);
+                  if (list) list.push(resolve);
+                  else waiters.set(k, [resolve]);
+              });
         const pick = (f: (s: Settled) => unknown) => all.then((s) => (s.err !== undefined ? Promise.reject(s.err) : f(s)));
         return new Output(onto, pick((s) => s.v), pick((s) => s.isKnown), pick((s) => s.isSecret), pick((s) => s.deps));
     };
+    // The resource the accessor was found on (the receiver, or a prototype of it when read through an heir).
+    const owner = (receiver: object): object => {
+        for (let o: object | null = receiver; o; o = Object.getPrototypeOf(o)) if (states.has(o)) return o;
+        return receiver;
+    };
+    // One accessor pair per property name, shared by every resource that declares it.
+    const accessors = new Map<string, PropertyDescriptor>();
+    const accessor = (k: string): PropertyDescriptor => {
+        let d = accessors.get(k);
+        if (!d) {
+            d = {
+                enumerable: true,
+                configurable: true,
+                get(this: object) {
+                    const onto = owner(this);
+                    const out = make(onto, states.get(onto)!, k);
+                    define(onto, k, out);
+                    return out;
+                },
+                set(this: object, value: unknown) {
+                    define(owner(this), k, value);
+                },
+            };
+            accessors.set(k, d);
+        }
+        return d;
+    };
+    const settle = (state: LazyState, k: string, v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[] = [], err?: unknown) => {
+        if (err && isGrpcError(err)) return;
+        const settled: Settled = err ? { err } : { v, isKnown, isSecret, deps };
+        state.settled.set(k, settled);
+        const waiting = state.waiters?.get(k);
+        if (waiting) {
+            state.waiters!.delete(k);
+            for (const w of waiting) w(settled);
+        }
+    };
     rpc.transferProperties = (onto: any, label: string, props: Record<string, unknown>) => {
         counter.hits!++;
+        const state: LazyState = { settled: new Map() };
+        states.set(onto, state);
         const resolvers: Record<string, Function> = {};
         for (const k of Object.keys(props)) {
             if (k === "id" || k === "urn") continue;
             if (Object.prototype.hasOwnProperty.call(onto, k)) {
                 throw new Error(`Property '${k}' is already initialized on target '${label}`);
             }
-            let settled: Settled | undefined;
-            const waiters: ((s: Settled) => void)[] = [];
-            resolvers[k] = (v: unknown, isKnown: boolean, isSecret: boolean, deps: unknown[] = [], err?: unknown) => {
-                if (err && isGrpcError(err)) return;
-                settled = err ? { err } : { v, isKnown, isSecret, deps };
-                for (const w of waiters.splice(0)) w(settled);
-            };
-            const define = (value: unknown) =>
-                Object.defineProperty(onto, k, { value, writable: true, enumerable: true, configurable: true });
-            Object.defineProperty(onto, k, {
-                enumerable: true,
-                configurable: true,
-                get() {
-                    const out = make(onto, settled, waiters);
-                    define(out);
-                    return out;
-                },
-                set: define,
-            });
+            resolvers[k] = settle.bind(undefined, state, k);
+            Object.defineProperty(onto, k, accessor(k));
         }
         return resolvers;
     };
@@ -257,12 +298,15 @@ const STREAM_BATCH = 250;
 /** Batches registered resources to the parent (plan.ts `onResources`) so policy work can start early. */
 function streamResources(target: FastMonitor): () => Promise<void> {
     let buffer: PlannedResource[] = [];
+    let outputs = new Map<string, PlannedResource>();
     let last: Promise<void> = Promise.resolve();
     const flush = () => {
-        if (buffer.length === 0) return;
-        const items = buffer;
+        if (buffer.length === 0 && outputs.size === 0) return;
+        const msg: StreamMessage = { kind: "resources", items: buffer };
+        if (outputs.size) msg.outputs = [...outputs.values()].map(({ urn, outputs: o, secretOutputs }) => (secretOutputs ? { urn, outputs: o, secretOutputs } : { urn, outputs: o }));
         buffer = [];
-        last = new Promise((resolve) => process.send!({ kind: "resources", items }, undefined, {}, () => resolve()));
+        outputs = new Map();
+        last = new Promise((resolve) => process.send!(msg, undefined, {}, () => resolve()));
     };
     const timer = setInterval(flush, 50);
     timer.unref();
@@ -270,6 +314,8 @@ function streamResources(target: FastMonitor): () => Promise<void> {
         buffer.push(resource);
         if (buffer.length >= STREAM_BATCH) flush();
     };
+    // A resource still in the buffer goes out with its new outputs anyway; one already sent gets them again.
+    target.onOutputs = (resource) => void outputs.set(resource.urn, resource);
     return async () => {
         clearInterval(timer);
         flush();
@@ -433,7 +479,8 @@ async function main(): Promise<void> {
         plan: {
             project: options.project,
             stack: options.stack,
-            resources: monitor.resources(),
+            // Streamed: the parent has every resource already (and their later outputs); not sent twice.
+            resources: options.stream && process.send ? [] : monitor.resources(),
             outputs: (JSON.parse(JSON.stringify(outputs ?? {}, (_k, v) => (typeof v === "bigint" ? String(v) : v))) ??
                 {}) as Record<string, unknown>,
             durationMs: Date.now() - started,

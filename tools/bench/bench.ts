@@ -103,6 +103,7 @@ os.write(3, (json.dumps(out) + '\n').encode())
 function role(cmd: string): string {
     if (cmd.includes("child/runner.ts")) return "program";
     if (cmd.includes("child/type-check.ts")) return "type check";
+    if (cmd.includes("child/pack-group.ts")) return "packs (one process)";
     if (cmd.includes("child/pack-host.ts")) {
         const pack = /\/policies\/([\w-]+)/.exec(cmd)?.[1];
         return `pack ${pack ?? "?"}`;

@@ -3,7 +3,23 @@
  * client) and the pack host (child/pack-host.ts), which hands the very same request objects to the
  * pack's own handlers, so both routes feed the policies identical input.
  */
+import type { PolicyConfig, PolicyMeta } from "./policy-config";
 import type { EnforcementLevel } from "./types";
+
+/** What GetAnalyzerInfo describes: the pack, its policies and their configuration schemas. */
+export interface PackInfo {
+    name: string;
+    version: string;
+    policies: PolicyMeta[];
+    initialConfig: Record<string, PolicyConfig>;
+}
+
+/** Where a pack runs: its stack, for ConfigureStack. */
+export interface PackStack {
+    stack: string;
+    project: string;
+    organization: string;
+}
 
 /** One resource as the analyzer sees it (Analyze, Remediate and AnalyzeStack). */
 export interface AnalyzeItem {
@@ -124,4 +140,64 @@ export function readRemediations(resp: any): { props?: Record<string, unknown>; 
         });
     }
     return { props, diagnostics };
+}
+
+/** A GetAnalyzerInfo response, decoded. */
+export function readAnalyzerInfo(m: ProtoModules, resp: any): PackInfo {
+    const policies: PolicyMeta[] = resp.getPoliciesList().map((p: any) => {
+        const schema = p.getConfigschema();
+        const meta: PolicyMeta = {
+            name: p.getName(),
+            description: p.getDescription(),
+            enforcementLevel: levelName(m.analyzerPb, p.getEnforcementlevel()),
+            type: p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown",
+        };
+        if (schema) {
+            meta.configSchema = {
+                properties: schema.getProperties()?.toJavaScript() ?? {},
+                required: schema.getRequiredList(),
+            };
+        }
+        if (p.getSeverity()) meta.severity = SEVERITY[p.getSeverity()];
+        if (p.getRemediationSteps()) meta.remediationSteps = p.getRemediationSteps();
+        if (p.getUrl()) meta.url = p.getUrl();
+        return meta;
+    });
+    const initialConfig: Record<string, PolicyConfig> = {};
+    resp.getInitialconfigMap().forEach((c: any, key: string) => {
+        initialConfig[key] = {
+            enforcementLevel: levelName(m.analyzerPb, c.getEnforcementlevel()),
+            properties: c.getProperties()?.toJavaScript(),
+        };
+    });
+    return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig };
+}
+
+function levelNumber(pb: any, level: EnforcementLevel): number {
+    const e = pb.EnforcementLevel;
+    return level === "mandatory" ? e.MANDATORY : level === "disabled" ? e.DISABLED : level === "remediate" ? e.REMEDIATE : e.ADVISORY;
+}
+
+/** The Configure request for a reconciled config (policy name -> level and properties). */
+export function configureRequest(m: ProtoModules, config: Iterable<[string, PolicyConfig]>): any {
+    const pb = m.analyzerPb;
+    const req = new pb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [name, c] of config) {
+        const pc = new pb.PolicyConfig();
+        pc.setEnforcementlevel(levelNumber(pb, c.enforcementLevel ?? "advisory"));
+        pc.setProperties(struct(m, c.properties ?? {}));
+        map.set(name, pc);
+    }
+    return req;
+}
+
+/** The ConfigureStack request: a preview (dryRun) of `stack`. */
+export function stackConfigureRequest(m: ProtoModules, stack: PackStack): any {
+    const req = new m.analyzerPb.AnalyzerStackConfigureRequest();
+    req.setStack(stack.stack);
+    req.setProject(stack.project);
+    req.setOrganization(stack.organization);
+    req.setDryRun(true);
+    return req;
 }

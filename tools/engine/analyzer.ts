@@ -11,9 +11,9 @@ import { parse } from "yaml";
 import { EngineError } from "./errors";
 import { FastPathReport, versionWarnings } from "./child/fast-paths";
 import type { PackHostHello } from "./child/pack-host";
-import { analyzeRequest, AnalyzeItem, Diagnostic, readDiagnostics, readRemediations, SEVERITY, stackRequest } from "./analyzer-proto";
-import type { PolicyConfig, PolicyMeta } from "./policy-config";
-import type { EnforcementLevel, PlannedResource, Violation } from "./types";
+import { analyzeRequest, AnalyzeItem, configureRequest, Diagnostic, PackInfo, PackStack, readAnalyzerInfo, readDiagnostics, readRemediations, stackConfigureRequest, stackRequest } from "./analyzer-proto";
+import type { PolicyConfig } from "./policy-config";
+import type { PlannedResource, Violation } from "./types";
 
 // One copy of grpc-js and the generated stubs: the ones @pulumi/pulumi ships with.
 const grpc = require("@grpc/grpc-js");
@@ -22,13 +22,6 @@ const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
 
-const LEVEL_TO_PB: Record<EnforcementLevel, number> = {
-    advisory: analyzerPb.EnforcementLevel.ADVISORY,
-    mandatory: analyzerPb.EnforcementLevel.MANDATORY,
-    disabled: analyzerPb.EnforcementLevel.DISABLED,
-    remediate: analyzerPb.EnforcementLevel.REMEDIATE,
-};
-const PB_TO_LEVEL = Object.fromEntries(Object.entries(LEVEL_TO_PB).map(([k, v]) => [v, k])) as Record<number, EnforcementLevel>;
 const PROTO = { analyzerPb, Struct };
 const MAX_MESSAGE = 400 * 1024 * 1024;
 /** Resources per batch, and batches in flight per pack: keeps the pack busy while bounding memory. */
@@ -45,15 +38,10 @@ export interface PackLaunch {
     nodeFlags?: string[];
 }
 
-export interface PackInfo {
-    name: string;
-    version: string;
-    policies: PolicyMeta[];
-    initialConfig: Record<string, PolicyConfig>;
-}
+export type { PackInfo } from "./analyzer-proto";
 
 /** A pack directory holds PulumiPolicy.yaml; its program is package.json's main or index.ts/index.js. */
-function packEntry(dir: string): string {
+export function packEntry(dir: string): string {
     const manifest = path.join(dir, "PulumiPolicy.yaml");
     if (!fs.existsSync(manifest)) throw new EngineError(`${dir}: not a policy pack (no PulumiPolicy.yaml)`);
     const doc = parse(fs.readFileSync(manifest, "utf8")) ?? {};
@@ -71,11 +59,6 @@ function packEntry(dir: string): string {
 
 function unary<T>(client: any, method: string, req: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
-}
-
-function toStruct(value: Record<string, unknown>): unknown {
-    // Struct.fromJavaScript rejects undefined; JSON round-trip is the cheapest exact clean-up.
-    return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
 }
 
 export class PolicyPackProcess {
@@ -179,45 +162,12 @@ export class PolicyPackProcess {
     }
 
     private fail(what: string, err: unknown): never {
-        if (err instanceof EngineError) throw err;
-        const detail: string = (err as any)?.details ?? (err as Error)?.message ?? String(err);
-        // Policy errors carry the pack's stack: keep the message and the first frame in the pack itself.
-        const lines = detail.split("\n");
-        const frames = lines.filter((l) => /^\s+at /.test(l));
-        const own = frames.find((l) => l.includes(this.dir) && !l.includes("node_modules"));
-        const message = [...lines.filter((l) => !/^\s+at /.test(l)), ...(own ? [own] : [])].join("\n").trim();
-        throw new EngineError(`policy pack ${this.info?.name ?? this.dir}: ${what} failed: ${message}`, 2, detail);
+        throw packFailure(this.info?.name ?? this.dir, this.dir, what, err);
     }
 
     async getInfo(): Promise<PackInfo> {
         const resp: any = await unary(this.client, "getAnalyzerInfo", new Empty()).catch((e) => this.fail("GetAnalyzerInfo", e));
-        const policies: PolicyMeta[] = resp.getPoliciesList().map((p: any) => {
-            const schema = p.getConfigschema();
-            const meta: PolicyMeta = {
-                name: p.getName(),
-                description: p.getDescription(),
-                enforcementLevel: PB_TO_LEVEL[p.getEnforcementlevel()],
-                type: p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown",
-            };
-            if (schema) {
-                meta.configSchema = {
-                    properties: schema.getProperties()?.toJavaScript() ?? {},
-                    required: schema.getRequiredList(),
-                };
-            }
-            if (p.getSeverity()) meta.severity = SEVERITY[p.getSeverity()];
-            if (p.getRemediationSteps()) meta.remediationSteps = p.getRemediationSteps();
-            if (p.getUrl()) meta.url = p.getUrl();
-            return meta;
-        });
-        const initialConfig: Record<string, PolicyConfig> = {};
-        resp.getInitialconfigMap().forEach((c: any, key: string) => {
-            initialConfig[key] = {
-                enforcementLevel: PB_TO_LEVEL[c.getEnforcementlevel()],
-                properties: c.getProperties()?.toJavaScript(),
-            };
-        });
-        this.info = { name: resp.getName(), version: resp.getVersion(), policies, initialConfig };
+        this.info = readAnalyzerInfo(PROTO, resp);
         await this.expectHost();
         return this.info;
     }
@@ -244,37 +194,13 @@ export class PolicyPackProcess {
         );
     }
 
-    async configure(config: Map<string, PolicyConfig>, stack: { stack: string; project: string; organization: string }): Promise<void> {
-        const req = new analyzerPb.ConfigureAnalyzerRequest();
-        const map = req.getPolicyconfigMap();
-        for (const [name, c] of config) {
-            const pc = new analyzerPb.PolicyConfig();
-            pc.setEnforcementlevel(LEVEL_TO_PB[c.enforcementLevel ?? "advisory"]);
-            pc.setProperties(toStruct(c.properties ?? {}));
-            map.set(name, pc);
-        }
-        await unary(this.client, "configure", req).catch((e) => this.fail("Configure", e));
-        const stackReq = new analyzerPb.AnalyzerStackConfigureRequest();
-        stackReq.setStack(stack.stack);
-        stackReq.setProject(stack.project);
-        stackReq.setOrganization(stack.organization);
-        stackReq.setDryRun(true);
-        await unary(this.client, "configureStack", stackReq).catch((e) => this.fail("ConfigureStack", e));
+    async configure(config: Map<string, PolicyConfig>, stack: PackStack): Promise<void> {
+        await unary(this.client, "configure", configureRequest(PROTO, config)).catch((e) => this.fail("Configure", e));
+        await unary(this.client, "configureStack", stackConfigureRequest(PROTO, stack)).catch((e) => this.fail("ConfigureStack", e));
     }
 
     private violations(diagnostics: Diagnostic[], fallbackUrn: string | null): Violation[] {
-        return diagnostics.map((d) => {
-            const v: Violation = {
-                pack: d.policyPackName || this.info!.name,
-                policy: d.policyName,
-                level: d.level as Violation["level"],
-                message: d.message,
-                urn: d.urn || fallbackUrn,
-                description: d.description,
-            };
-            if (d.severity) v.severity = d.severity;
-            return v;
-        });
+        return toViolations(this.info!.name, diagnostics, fallbackUrn);
     }
 
     /** One batch through the pack host's IPC channel (see child/pack-host.ts). */
@@ -310,32 +236,21 @@ export class PolicyPackProcess {
      */
     async analyzeResources(resources: PlannedResource[], withRemediation: boolean, providers: ProviderLookup): Promise<Violation[]> {
         const violations: Violation[] = [];
-        const managed = resources.filter((r) => !r.external);
-        const batches: PlannedResource[][] = [];
-        for (let i = 0; i < managed.length; i += BATCH) batches.push(managed.slice(i, i + BATCH));
-        let next = 0;
-        const worker = async () => {
-            while (next < batches.length) {
-                const batch = batches[next++];
-                let items = batch.map((r) => toItem(r, r.inputs, providers));
-                if (withRemediation) {
-                    const remediated = await this.remediateBatch(items).catch((e) => this.fail("Remediate", e));
-                    items = items.map((item, i) => (remediated[i].props ? { ...item, props: remediated[i].props! } : item));
-                    remediated.forEach((r, i) => violations.push(...this.violations(r.diagnostics, batch[i].urn)));
-                }
-                const results = await this.analyzeBatch(items).catch((e) => this.fail("Analyze", e));
-                results.forEach((diagnostics, i) => violations.push(...this.violations(diagnostics, batch[i].urn)));
+        await inBatches(resources, providers, async (batch, items) => {
+            if (withRemediation) {
+                const remediated = await this.remediateBatch(items).catch((e) => this.fail("Remediate", e));
+                items = items.map((item, i) => (remediated[i].props ? { ...item, props: remediated[i].props! } : item));
+                remediated.forEach((r, i) => violations.push(...this.violations(r.diagnostics, batch[i].urn)));
             }
-        };
-        await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, worker));
+            const results = await this.analyzeBatch(items).catch((e) => this.fail("Analyze", e));
+            results.forEach((diagnostics, i) => violations.push(...this.violations(diagnostics, batch[i].urn)));
+        });
         return violations;
     }
 
     /** AnalyzeStack over every managed resource, inputs overlaid with outputs, after the program finished. */
     async analyzeStack(resources: PlannedResource[], providers: ProviderLookup): Promise<Violation[]> {
-        const stackItems = resources
-            .filter((r) => !r.external)
-            .map((r) => ({ ...toItem(r, { ...r.inputs, ...r.outputs }, providers), parent: r.parent ?? "", dependencies: r.dependencies }));
+        const stackItems = stackItemsOf(resources, providers);
         const stackDiagnostics: Diagnostic[] = this.hostReady
             ? await this.bulk<Diagnostic[]>("analyzeStack", stackItems).catch((e) => this.fail("AnalyzeStack", e))
             : readDiagnostics(PROTO, await unary(this.client, "analyzeStack", stackRequest(PROTO, stackItems)).catch((e) => this.fail("AnalyzeStack", e)));
@@ -364,6 +279,58 @@ export class PolicyPackProcess {
         this.client?.close();
         if (this.child.exitCode === null) this.child.kill();
     }
+}
+
+/** A policy pack's failure in `what` (a call), as the engine reports it: the message and the pack's own first frame. */
+export function packFailure(pack: string, dir: string, what: string, err: unknown): EngineError {
+    if (err instanceof EngineError) return err;
+    const detail: string = (err as any)?.details ?? (err as Error)?.message ?? String(err);
+    // Policy errors carry the pack's stack: keep the message and the first frame in the pack itself.
+    const lines = detail.split("\n");
+    const frames = lines.filter((l) => /^\s+at /.test(l));
+    const own = frames.find((l) => l.includes(dir) && !l.includes("node_modules"));
+    const message = [...lines.filter((l) => !/^\s+at /.test(l)), ...(own ? [own] : [])].join("\n").trim();
+    return new EngineError(`policy pack ${pack}: ${what} failed: ${message}`, 2, detail);
+}
+
+export function toViolations(pack: string, diagnostics: Diagnostic[], fallbackUrn: string | null): Violation[] {
+    return diagnostics.map((d) => {
+        const v: Violation = {
+            pack: d.policyPackName || pack,
+            policy: d.policyName,
+            level: d.level as Violation["level"],
+            message: d.message,
+            urn: d.urn || fallbackUrn,
+            description: d.description,
+        };
+        if (d.severity) v.severity = d.severity;
+        return v;
+    });
+}
+
+/**
+ * Analyze work over managed resources in batches of BATCH, IN_FLIGHT batches at a time; `run` gets each batch
+ * and its items (inputs as props) and records what it found in the batch's order.
+ */
+export async function inBatches(resources: PlannedResource[], providers: ProviderLookup, run: (batch: PlannedResource[], items: AnalyzeItem[]) => Promise<void>): Promise<void> {
+    const managed = resources.filter((r) => !r.external);
+    const batches: PlannedResource[][] = [];
+    for (let i = 0; i < managed.length; i += BATCH) batches.push(managed.slice(i, i + BATCH));
+    let next = 0;
+    const worker = async () => {
+        while (next < batches.length) {
+            const batch = batches[next++];
+            await run(batch, batch.map((r) => toItem(r, r.inputs, providers)));
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batches.length) }, worker));
+}
+
+/** AnalyzeStack items: every managed resource, inputs overlaid with outputs, with parent and dependencies. */
+export function stackItemsOf(resources: PlannedResource[], providers: ProviderLookup): AnalyzeItem[] {
+    return resources
+        .filter((r) => !r.external)
+        .map((r) => ({ ...toItem(r, { ...r.inputs, ...r.outputs }, providers), parent: r.parent ?? "", dependencies: r.dependencies }));
 }
 
 /** Provider a resource is bound to: its explicit provider resource, else the package's default provider. */

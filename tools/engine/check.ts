@@ -4,7 +4,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackInfo, PolicyPackProcess, providerLookup } from "./analyzer";
+import { PackInfo, providerLookup } from "./analyzer";
+import { packRunners } from "./pack-runners";
 import type { FastPathReport } from "./child/fast-paths";
 import { loadProject } from "./project";
 import { EngineError } from "./errors";
@@ -98,30 +99,33 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     const known = new Map<string, PlannedResource>();
     const providers = providerLookup(known, stack, project.name, project.region, project.config, [project.dir, ...nodePath]);
 
-    // Each pack: start, describe, configure; then Analyze batches as the program registers resources.
-    const started: PolicyPackProcess[] = [];
+    // Each pack process: start, describe and configure its packs; then Analyze batches as the program registers resources.
     const packPeakRssKb: Record<string, number | undefined> = {};
     const packFastPaths: Record<string, FastPathReport | undefined> = {};
-    const lanes = packDirs.map((dir) => {
-        const ready = PolicyPackProcess.start(dir, launch).then(async (pack) => {
-            started.push(pack);
-            const info = await pack.getInfo();
-            const config = reconcilePolicyConfig(info.name, info.policies, info.initialConfig, given, source);
-            await pack.configure(config, { stack, project: project.name, organization: "organization" });
-            const remediate = [...config.values()].some((c) => c.enforcementLevel === "remediate");
-            return { pack, info, remediate };
+    const lanes = packRunners(packDirs, launch).map((runner) => {
+        const ready = runner.start().then(async (infos) => {
+            const remediate: boolean[] = [];
+            for (const [i, info] of infos.entries()) {
+                const config = reconcilePolicyConfig(info.name, info.policies, info.initialConfig, given, source);
+                await runner.configure(i, config, { stack, project: project.name, organization: "organization" });
+                remediate.push([...config.values()].some((c) => c.enforcementLevel === "remediate"));
+            }
+            return { infos, remediate };
         });
-        const lane = { ready, work: ready.then(() => [] as Violation[]), analyzed: new Set<string>() };
+        const lane = { runner, ready, work: ready.then(() => runner.dirs.map(() => [] as Violation[])) };
         // Startup failures are rethrown after the plan; until then they must not count as unhandled.
         lane.work.catch(() => undefined);
         return lane;
     });
+    // Every lane gets every batch: what the stream delivered is the same for all.
+    const analyzed = new Set<string>();
+    const collect = (into: Violation[][], found: Violation[][]) => found.forEach((v, i) => into[i]!.push(...v));
     const enqueue = (batch: PlannedResource[]) => {
+        for (const r of batch) analyzed.add(r.urn);
         for (const lane of lanes) {
-            for (const r of batch) lane.analyzed.add(r.urn);
             lane.work = lane.work.then(async (acc) => {
-                const { pack, remediate } = await lane.ready;
-                acc.push(...(await pack.analyzeResources(batch, remediate, providers)));
+                const { remediate } = await lane.ready;
+                collect(acc, await lane.runner.analyzeResources(batch, remediate, providers));
                 return acc;
             });
             // Failures are collected after the plan; don't let them surface as unhandled meanwhile.
@@ -146,17 +150,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
         opts.progress?.step(`evaluating ${packDirs.length} policy pack(s) on ${run.plan.resources.length} resources`);
         const analyzeStarted = Date.now();
         for (const r of run.plan.resources) known.set(r.urn, r);
-        const results = await Promise.all(
+        // Anything the stream did not deliver (or a component's final outputs) is covered here.
+        const rest = run.plan.resources.filter((r) => !analyzed.has(r.urn));
+        const perLane = await Promise.all(
             lanes.map(async (lane) => {
-                // Anything the stream did not deliver (or a component's final outputs) is covered here.
-                const rest = run.plan.resources.filter((r) => !lane.analyzed.has(r.urn));
-                const { pack, info, remediate } = await lane.ready;
+                const { infos, remediate } = await lane.ready;
                 const violations = await lane.work;
-                violations.push(...(await pack.analyzeResources(rest, remediate, providers)));
-                violations.push(...(await pack.analyzeStack(run.plan.resources, providers)));
-                return { info, violations };
+                collect(violations, await lane.runner.analyzeResources(rest, remediate, providers));
+                collect(violations, await lane.runner.analyzeStack(run.plan.resources, providers));
+                return infos.map((info, i) => ({ dir: lane.runner.dirs[i]!, info, violations: violations[i]!, warnings: lane.runner.warnings()[i]! }));
             }),
         );
+        // Per pack, in the order the packs were given.
+        const results = perLane.flat().sort((a, b) => packDirs.indexOf(a.dir) - packDirs.indexOf(b.dir));
         const violations = results
             .flatMap((r) => r.violations)
             .sort(
@@ -166,8 +172,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
                     a.policy.localeCompare(b.policy) ||
                     (a.urn ?? "").localeCompare(b.urn ?? ""),
             );
-        for (const { pack, info } of await Promise.all(lanes.map((lane) => lane.ready))) {
-            for (const w of pack.warnings()) run.warnings.push(`policy pack ${info.name}: ${w}`);
+        for (const { info, warnings } of results) {
+            for (const w of warnings) run.warnings.push(`policy pack ${info.name}: ${w}`);
         }
         const exemptions = (host.exemptions?.(run.plan.resources) ?? [])
             .filter((e) => e.valid !== false)
@@ -188,20 +194,23 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
             exemptionsNote: host.exemptionsNote ?? DEFAULT_EXEMPTIONS_NOTE,
         };
     } finally {
-        // Stop every pack, including those still starting when the plan failed.
+        // Stop every pack process, including those still starting when the plan failed.
         await Promise.all(
             lanes.map((lane) =>
                 lane.ready.then(
-                    ({ pack, info }) => {
-                        pack.stop();
-                        packPeakRssKb[info.name] = pack.peakRssKb;
-                        packFastPaths[info.name] = pack.fastPaths;
+                    ({ infos }) => {
+                        lane.runner.stop();
+                        const reports = lane.runner.fastPaths();
+                        infos.forEach((info, i) => {
+                            packPeakRssKb[info.name] = lane.runner.peakRssKb;
+                            packFastPaths[info.name] = reports[i];
+                        });
                     },
                     () => undefined,
                 ),
             ),
         );
-        for (const pack of started) pack.stop();
+        for (const lane of lanes) lane.runner.stop();
     }
 }
 

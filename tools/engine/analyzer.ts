@@ -8,7 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { EngineError } from "./errors";
+import { EngineError, ownFrameOnly } from "./errors";
 import { FastPathReport, versionWarnings } from "./child/fast-paths";
 import type { PackHostHello } from "./child/pack-host";
 import { analyzeRequest, AnalyzeItem, configureRequest, Diagnostic, PackInfo, PackStack, readAnalyzerInfo, readDiagnostics, readRemediations, stackConfigureRequest, stackRequest } from "./analyzer-proto";
@@ -141,11 +141,9 @@ export class PolicyPackProcess {
             child.on("error", (err) => reject(new EngineError(`policy pack ${dir}: ${err.message}`)));
             child.on("exit", (code) => {
                 clearTimeout(timer);
-                const text = (pack.stderr.trim() || out.trim()).split("\n");
                 // Node's crash report: keep the message and the pack's own frame, not the loader's.
-                const own = text.find((l) => /^\s+at /.test(l) && l.includes(dir) && !l.includes("node_modules"));
-                const kept = text.filter((l) => !/^\s+at /.test(l) && !/^Node\.js v/.test(l)).concat(own ? [own] : []);
-                reject(new EngineError(`policy pack ${dir} failed to start (exit ${code}):\n${kept.join("\n").trim()}`, 2, pack.stderr));
+                const kept = ownFrameOnly(pack.stderr.trim() || out.trim(), dir, true);
+                reject(new EngineError(`policy pack ${dir} failed to start (exit ${code}):\n${kept}`, 2, pack.stderr));
             });
         });
         // The host's report is its first message, sent before the pack program even loads.
@@ -286,11 +284,7 @@ export function packFailure(pack: string, dir: string, what: string, err: unknow
     if (err instanceof EngineError) return err;
     const detail: string = (err as any)?.details ?? (err as Error)?.message ?? String(err);
     // Policy errors carry the pack's stack: keep the message and the first frame in the pack itself.
-    const lines = detail.split("\n");
-    const frames = lines.filter((l) => /^\s+at /.test(l));
-    const own = frames.find((l) => l.includes(dir) && !l.includes("node_modules"));
-    const message = [...lines.filter((l) => !/^\s+at /.test(l)), ...(own ? [own] : [])].join("\n").trim();
-    return new EngineError(`policy pack ${pack}: ${what} failed: ${message}`, 2, detail);
+    return new EngineError(`policy pack ${pack}: ${what} failed: ${ownFrameOnly(detail, dir)}`, 2, detail);
 }
 
 export function toViolations(pack: string, diagnostics: Diagnostic[], fallbackUrn: string | null): Violation[] {

@@ -158,7 +158,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
                 const violations = await lane.work;
                 collect(violations, await lane.runner.analyzeResources(rest, remediate, providers));
                 collect(violations, await lane.runner.analyzeStack(run.plan.resources, providers));
-                return infos.map((info, i) => ({ dir: lane.runner.dirs[i]!, info, violations: violations[i]!, warnings: lane.runner.warnings()[i]! }));
+                const warnings = lane.runner.warnings();
+                return infos.map((info, i) => ({ dir: lane.runner.dirs[i]!, info, violations: violations[i]!, warnings: warnings[i]! }));
             }),
         );
         // Per pack, in the order the packs were given.

@@ -7,7 +7,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { EngineError } from "./errors";
+import { EngineError, ownFrameOnly } from "./errors";
 import { inBatches, packEntry, PackLaunch, packFailure, PolicyPackProcess, ProviderLookup, stackItemsOf, toViolations } from "./analyzer";
 import type { Diagnostic, PackInfo, PackStack } from "./analyzer-proto";
 import { FastPathReport, versionWarnings } from "./child/fast-paths";
@@ -169,10 +169,8 @@ class GroupRunner implements PackRunner {
             child.on("error", (err) => failStart(new EngineError(`policy pack ${this.dirs[loading]}: ${err.message}`)));
             child.on("exit", (code) => {
                 // A pack that exits the process (serve() does on an invalid pack) takes the group with it: it is named.
-                const text = this.stderr.trim().split("\n");
-                const own = text.find((l) => /^\s+at /.test(l) && l.includes(this.dirs[loading]!) && !l.includes("node_modules"));
-                const kept = text.filter((l) => !/^\s+at /.test(l) && !/^Node\.js v/.test(l)).concat(own ? [own] : []);
-                const err = this.failure ?? new EngineError(`policy pack ${this.dirs[loading]} failed to start (exit ${code}):\n${kept.join("\n").trim()}`, 2, this.stderr);
+                const kept = ownFrameOnly(this.stderr.trim(), this.dirs[loading]!, true);
+                const err = this.failure ?? new EngineError(`policy pack ${this.dirs[loading]} failed to start (exit ${code}):\n${kept}`, 2, this.stderr);
                 this.failure = err;
                 for (const waiter of this.pending.values()) waiter.reject(err);
                 this.pending.clear();

@@ -14,6 +14,7 @@
  */
 import * as path from "path";
 import { AnalyzeItem, configureRequest, Diagnostic, PackStack, readAnalyzerInfo, stackConfigureRequest } from "../analyzer-proto";
+import { ownFrameOnly } from "../errors";
 import type { PolicyConfig } from "../policy-config";
 import type { FastPath } from "./fast-paths";
 import { plainAnalyzeRequest } from "./plain-request";
@@ -102,9 +103,7 @@ async function load(sdk: PackSdk, member: GroupMember, index: number): Promise<L
 
 /** The pack's error as a one-pack process would print it on stderr: the message and the pack's own frame. */
 function loadError(err: unknown, dir: string): string {
-    const text = (err instanceof Error ? err.stack ?? err.message : String(err)).split("\n");
-    const own = text.find((l) => /^\s+at /.test(l) && l.includes(dir) && !l.includes("node_modules"));
-    return [...text.filter((l) => !/^\s+at /.test(l)), ...(own ? [own] : [])].join("\n").trim();
+    return ownFrameOnly(err instanceof Error ? err.stack ?? err.message : String(err), dir);
 }
 
 async function main(): Promise<void> {

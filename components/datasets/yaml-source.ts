@@ -293,12 +293,44 @@ export class ParseCache {
         if (!entry) {
             const found: DatasetProblem[] = [];
             const parsed = parseSource(text, found);
-            entry = { problems: found, ...(parsed ? { parsed: { src: parsed.src, raw: structuredClone(parsed.raw) } } : {}) };
+            // The entry owns the value parseSource made; every load gets a copy of it.
+            entry = { problems: found, ...(parsed ? { parsed } : {}) };
             this.entries.set(key, entry);
         }
         problems.push(...entry.problems.map((p) => ({ ...p })));
-        return entry.parsed && { src: entry.parsed.src, raw: structuredClone(entry.parsed.raw) };
+        return entry.parsed && { src: entry.parsed.src, raw: copyParsed(entry.parsed.raw) };
     }
+}
+
+/**
+ * A deep copy of a parsed value, much cheaper than structuredClone for the plain objects and arrays YAML gives: a
+ * part shared by two places (a YAML alias) stays shared in the copy, as structuredClone keeps it; anything that is
+ * not a plain object or array is copied by structuredClone.
+ */
+function copyParsed<T>(value: T, seen = new Map<object, unknown>()): T {
+    if (value === null || typeof value !== "object") return value;
+    const done = seen.get(value);
+    if (done !== undefined) return done as T;
+    if (Array.isArray(value)) {
+        const out: unknown[] = [];
+        seen.set(value, out);
+        for (const v of value) out.push(copyParsed(v, seen));
+        return out as T;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) {
+        const out = structuredClone(value);
+        seen.set(value, out);
+        return out;
+    }
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    for (const k of Object.keys(value)) {
+        const v = copyParsed((value as Record<string, unknown>)[k], seen);
+        // `__proto__` as data (yaml defines it so): an own property here too, never the prototype.
+        if (k === "__proto__") Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+        else out[k] = v;
+    }
+    return out as T;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

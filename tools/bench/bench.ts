@@ -46,6 +46,8 @@ interface Figures {
     cpuMsPerResource: number;
     /** check only: whether the type check was answered from its cache. */
     typeCheckCached?: boolean;
+    /** validate only: "cold" with an empty parsed-file cache, "warm" right after (every file cached). */
+    datasetCache?: "cold" | "warm";
 }
 
 // The subreaper: runs argv, reaps every descendant, prints one JSON line of figures on fd 3.
@@ -118,8 +120,8 @@ function hasPython(): boolean {
 }
 
 /** Runs the CLI once under the subreaper (or plainly) and returns its figures. */
-function runMeasured(argv: string[], reaper: boolean): { code: number; wallMs: number; cpuMs: number; peakRssKb: number; peakTogetherKb: number; processes: ProcessFigures[] } {
-    const env = { ...process.env, CI: "true" };
+function runMeasured(argv: string[], reaper: boolean, extraEnv: Record<string, string>): { code: number; wallMs: number; cpuMs: number; peakRssKb: number; peakTogetherKb: number; processes: ProcessFigures[] } {
+    const env = { ...process.env, CI: "true", ...extraEnv };
     if (reaper) {
         const r = spawnSync("python3", ["-c", REAPER, ...argv], { cwd: REPO, env, stdio: ["ignore", "ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
         const line = (r.output[3] as Buffer | null)?.toString().trim();
@@ -147,7 +149,13 @@ function childCpuMs(): number {
     }
 }
 
-function measure(command: CommandName, lake: string, datasets: number, reaper: boolean): Figures {
+/**
+ * Every command of one lake reads its dataset files through one parsed-file cache of the bench's own
+ * (components/datasets/yaml-source.ts): empty for the first `validate` (cold), filled for the second (warm), and
+ * warm for `plan` and `check`, as in a CI run that keeps the cache (.github/workflows).
+ */
+function measure(command: CommandName, lake: string, datasets: number, reaper: boolean, datasetCache: string, cache?: "cold" | "warm"): Figures {
+    if (cache === "cold") fs.rmSync(datasetCache, { recursive: true, force: true });
     const tsx = require.resolve("tsx/cjs", { paths: [REPO] });
     const reports = path.join(lake, "reports");
     fs.mkdirSync(reports, { recursive: true });
@@ -165,7 +173,7 @@ function measure(command: CommandName, lake: string, datasets: number, reaper: b
             args.push("--policy-config", path.join(lake, "policies", "config", "prod.json"));
         }
     }
-    const run = runMeasured([process.execPath, "--require", tsx, ...args], reaper);
+    const run = runMeasured([process.execPath, "--require", tsx, ...args], reaper, { LAKE_DATASET_CACHE_DIR: datasetCache });
     const s = fs.existsSync(stats) ? JSON.parse(fs.readFileSync(stats, "utf8")) : {};
     const resources = command === "validate" ? datasets : Number(s.resources);
     return {
@@ -180,6 +188,7 @@ function measure(command: CommandName, lake: string, datasets: number, reaper: b
         processes: run.processes,
         cpuMsPerResource: run.cpuMs / resources,
         ...(command === "check" && s.typeCheck ? { typeCheckCached: Boolean(s.typeCheck.cached) } : {}),
+        ...(cache ? { datasetCache: cache } : {}),
     };
 }
 
@@ -230,15 +239,20 @@ async function main(): Promise<void> {
         for (const datasets of sizes) {
             const lake = path.join(root, `lake-${datasets}`);
             if (!fs.existsSync(path.join(lake, "Pulumi.yaml"))) generateLake(REPO, lake, datasets);
-            for (const command of commands) {
-                const f = measure(command, lake, datasets, reaper);
+            const datasetCache = path.join(root, `dataset-cache-${datasets}`);
+            const runs = commands.flatMap((command): { command: CommandName; cache?: "cold" | "warm" }[] =>
+                command === "validate" ? [{ command, cache: "cold" }, { command, cache: "warm" }] : [{ command }],
+            );
+            for (const { command, cache } of runs) {
+                const f = measure(command, lake, datasets, reaper, datasetCache, cache);
                 figures.push(f);
                 const unit = command === "validate" ? "files" : "resources";
                 log(
                     `${command.padEnd(8)} ${String(datasets).padStart(5)} datasets ${String(f.resources).padStart(6)} ${unit.padEnd(9)} ` +
                         `wall ${sec(f.wallMs).padStart(8)}  cpu ${sec(f.cpuMs).padStart(8)} (${f.cpuMsPerResource.toFixed(2)} ms/${unit === "files" ? "file" : "resource"})  ` +
                         `peak ${mb(f.peakRssKb)} one process, ${mb(f.peakTogetherKb)} together` +
-                        (f.typeCheckCached !== undefined ? `  type check ${f.typeCheckCached ? "cached" : "ran"}` : ""),
+                        (f.typeCheckCached !== undefined ? `  type check ${f.typeCheckCached ? "cached" : "ran"}` : "") +
+                        (f.datasetCache ? `  ${f.datasetCache} parsed-file cache` : ""),
                 );
                 if (f.processes.length) log(`         ${byRole(f.processes)}`);
             }
@@ -250,7 +264,9 @@ async function main(): Promise<void> {
         log("");
         for (const r of ratios) log(`${r.command.padEnd(8)} ${sizes[1]} vs ${sizes[0]} datasets (x${r.resources.toFixed(1)} ${r.command === "validate" ? "files" : "resources"}): cpu x${r.cpu.toFixed(2)}, wall x${r.wall.toFixed(2)}`);
         const check = figures.find((f) => f.command === "check" && f.datasets === large);
-        const validate = figures.find((f) => f.command === "validate" && f.datasets === large);
+        // The ratio and the target take the cold validate (every file parsed); the warm one is printed beside it.
+        const validate = figures.find((f) => f.command === "validate" && f.datasets === large && f.datasetCache !== "warm");
+        const warmValidate = figures.find((f) => f.command === "validate" && f.datasets === large && f.datasetCache === "warm");
         const checkRatio = ratios.find((r) => r.command === "check" && Number.isFinite(r.cpu));
         const targets = [
             ...(check
@@ -260,7 +276,8 @@ async function main(): Promise<void> {
                   ]
                 : []),
             ...(checkRatio ? [{ target: "check t(N)/t(N/10) <= 4 in CPU", value: `x${checkRatio.cpu.toFixed(2)}`, met: checkRatio.cpu <= 4 }] : []),
-            ...(validate ? [{ target: `validate of ${large} files <= 2 s CPU`, value: sec(validate.cpuMs), met: validate.cpuMs <= 2000 }] : []),
+            ...(validate ? [{ target: `validate of ${large} files <= 2 s CPU (empty parsed-file cache)`, value: sec(validate.cpuMs), met: validate.cpuMs <= 2000 }] : []),
+            ...(warmValidate ? [{ target: `validate of ${large} files <= 2 s CPU (every file cached)`, value: sec(warmValidate.cpuMs), met: warmValidate.cpuMs <= 2000 }] : []),
         ];
         log("\ntargets (issue 16):");
         for (const t of targets) log(`  ${t.met ? "met   " : "missed"}  ${t.target}: ${t.value}`);

@@ -27,9 +27,18 @@ function splitUri(uri: string): [string, string] | undefined {
     return m ? [m[1], m[2]] : undefined;
 }
 
-/** The shortest current-object expiry (days) of a lifecycle configuration's enabled rules that cover `key`. */
-export function expiryFor(lifecycle: PolicyResource, key: string): number | undefined {
-    let best: number | undefined;
+/** An enabled lifecycle rule that expires current objects under `prefix` after `days`. */
+interface ExpiryRule {
+    prefix: string;
+    days: number;
+}
+
+/**
+ * The enabled expiring rules of a lifecycle configuration that cover whole prefixes, read once per configuration
+ * (a layer bucket has a rule per dataset with a retention, and every table of the layer is checked against them).
+ */
+export function expiryRules(lifecycle: PolicyResource): ExpiryRule[] {
+    const out: ExpiryRule[] = [];
     const rules = list(lifecycle.props, "rules");
     for (let i = 0; i < rules.length; i++) {
         if (str(rules, i, "status") !== "Enabled") continue;
@@ -39,9 +48,15 @@ export function expiryFor(lifecycle: PolicyResource, key: string): number | unde
         const filter = peek(rules, i, "filter");
         const prefix = str(rules, i, "filter", "prefix") ?? str(rules, i, "filter", "and", "prefix") ?? "";
         const narrowed = peek(filter, "tag") !== undefined || peek(filter, "and", "tags") !== undefined || peek(filter, "objectSizeGreaterThan") !== undefined;
-        if (narrowed || !key.startsWith(prefix)) continue;
-        best = best === undefined ? days : Math.min(best, days);
+        if (!narrowed) out.push({ prefix, days });
     }
+    return out;
+}
+
+/** The shortest expiry (days) of `rules` that cover `key`. */
+export function expiryFor(rules: readonly ExpiryRule[], key: string): number | undefined {
+    let best: number | undefined;
+    for (const { prefix, days } of rules) if (key.startsWith(prefix)) best = best === undefined ? days : Math.min(best, days);
     return best;
 }
 
@@ -62,6 +77,7 @@ export const datasetRetentionEnforced: StackValidationPolicy = {
         const buckets = ofType(args.resources, BUCKET_TYPES);
         const lifecycleConfigs = ofType(args.resources, [T.bucketLifecycle, T.bucketLifecycleV2]);
         const refs = new References(buckets, ["bucket"]);
+        const rulesOf = new Map(lifecycleConfigs.map((c) => [c, expiryRules(c)]));
         for (const table of ofType(args.resources, [T.glueCatalogTable])) {
             const retention = num(table.props, "retention");
             const classification = stringMap(table.props, "parameters")[MARKERS.classification];
@@ -74,7 +90,7 @@ export const datasetRetentionEnforced: StackValidationPolicy = {
             // A bucket outside this stack has a lifecycle this check can't see.
             if (!bucket) continue;
             const configs = refs.configsOf(bucket, lifecycleConfigs);
-            const expiry = configs.map((c) => expiryFor(c, key)).filter((d): d is number => d !== undefined);
+            const expiry = configs.map((c) => expiryFor(rulesOf.get(c)!, key)).filter((d): d is number => d !== undefined);
             const shortest = expiry.length ? Math.min(...expiry) : undefined;
             if (shortest === undefined || shortest > retention) {
                 report(

@@ -22,9 +22,25 @@ export function configWithDefaults<C extends object>(
     return out as C;
 }
 
-/** Shorthand used by every policy: `cfg(args, schema)`. */
+/** The last config a schema was completed for, by the values given (@pulumi/policy hands a new object per call). */
+const lastConfig = new WeakMap<PolicyConfigSchema, { given: [string, unknown][]; config: object }>();
+
+function sameValues(a: [string, unknown][], b: Record<string, unknown>): boolean {
+    const keys = Object.keys(b);
+    return keys.length === a.length && a.every(([k, v], i) => keys[i] === k && b[k] === v);
+}
+
+/**
+ * Shorthand used by every policy: `cfg(args, schema)`. A policy asks once per resource, so the completed config
+ * is kept while the values given stay the same ones (a pack's config changes only on Configure).
+ */
 export function cfg<C extends object>(args: { getConfig<T extends object>(): T }, schema: PolicyConfigSchema): C {
-    return configWithDefaults<C>(schema, args.getConfig<Partial<C>>());
+    const given = (args.getConfig<Partial<C>>() ?? {}) as Record<string, unknown>;
+    const last = lastConfig.get(schema);
+    if (last && sameValues(last.given, given)) return last.config as C;
+    const config = configWithDefaults<C>(schema, given as Partial<C>);
+    lastConfig.set(schema, { given: Object.entries(given), config });
+    return config;
 }
 
 /** A config property holding a list of unique non-empty strings (names, keys, ARNs), with its default. */

@@ -126,14 +126,12 @@ export function parseSource(text: SourceText, problems: DatasetProblem[]): Parse
         });
         return undefined;
     }
+    // Most files are plain YAML: read without a document, which is parsed only if a problem needs a position. That
+    // is cheaper than the disk cache's hash, read and write, so only what the yaml package parses is cached.
+    const plain = readPlainYaml(text.text);
+    if (plain) return { src: new SourceFile(text.file, () => parseYaml(text.text)), raw: plain };
     const cached = DISK_CACHE.get(text.text);
     if (cached) return { src: new SourceFile(text.file, () => parseYaml(text.text)), raw: cached };
-    // Most files are plain YAML: read without a document, which is parsed only if a problem needs a position.
-    const plain = readPlainYaml(text.text);
-    if (plain) {
-        DISK_CACHE.put(text.text, plain);
-        return { src: new SourceFile(text.file, () => parseYaml(text.text)), raw: plain };
-    }
     const { doc, lines } = parseYaml(text.text);
     if (doc.errors.length) {
         for (const e of doc.errors) {
@@ -215,9 +213,9 @@ function jsonFaithful(v: unknown): boolean {
 
 /**
  * Parsed dataset files on disk, across runs (the program, `dataset validate` and every check parse the same files
- * again): the value of a clean file (no parse problem) by sha256 of its text, salted with the yaml version and the
- * sources of this module and plain-yaml.ts, so a new parser or a change here never reads an old entry. Only
- * JSON-faithful values are kept.
+ * again) that the plain-YAML reader declines: the value of a clean file (no parse problem) by sha256 of its text,
+ * salted with the yaml version and this module's own source, so a new parser or a change here never reads an old
+ * entry. Only JSON-faithful values are kept.
  * In `LAKE_DATASET_CACHE_DIR`, else `<tmp>/lake-datasets-<uid>`; used only when the directory is this user's and not
  * writable by others (an entry becomes the table the deploy creates); `LAKE_DATASET_CACHE=off` turns it off.
  */
@@ -235,9 +233,7 @@ class ParsedValueCache {
             const st = fs.statSync(dir);
             if (typeof process.getuid === "function" && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return null;
             const yamlVersion = JSON.parse(fs.readFileSync(require.resolve("yaml/package.json"), "utf8")).version as string;
-            const salt = crypto.createHash("sha256").update(yamlVersion);
-            for (const file of [__filename, PLAIN_YAML_SOURCE]) salt.update("\0").update(fs.readFileSync(file));
-            this.salt = salt.digest("hex");
+            this.salt = crypto.createHash("sha256").update(yamlVersion).update("\0").update(fs.readFileSync(__filename)).digest("hex");
             this.dir = dir;
         } catch {
             // No cache: every file is parsed, as without one.
@@ -274,8 +270,6 @@ class ParsedValueCache {
     }
 }
 
-// The fast reader's source salts the cache too: its values are cached like the yaml package's.
-const PLAIN_YAML_SOURCE = require.resolve("./plain-yaml");
 const DISK_CACHE = new ParsedValueCache();
 
 /**

@@ -28,6 +28,13 @@ const OUTSIDE = /[\t\r\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\
 const KEY = /^([A-Za-z_][A-Za-z0-9_.\/-]*):(?: |$)/;
 const NOT_STRING_KEYS = new Set(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "__proto__"]);
 
+/** The key `text` starts with and the length of `key:` and its space, when it is a new string key of `into`. */
+function keyOf(text: string, into: Record<string, unknown>): [key: string, length: number] {
+    const m = KEY.exec(text);
+    if (!m || NOT_STRING_KEYS.has(m[1]!) || Object.prototype.hasOwnProperty.call(into, m[1]!)) bail();
+    return [m[1]!, m[0].length];
+}
+
 /** The plain value of `text`, or undefined when it is not in the subset (the caller then parses with `yaml`). */
 export function readPlainYaml(text: string): Record<string, unknown> | undefined {
     if (OUTSIDE.test(text)) return undefined;
@@ -73,9 +80,8 @@ class Reader {
                 entry = line.text;
                 this.i++;
             }
-            const m = KEY.exec(entry);
-            if (!m || NOT_STRING_KEYS.has(m[1]!) || Object.prototype.hasOwnProperty.call(out, m[1]!)) bail();
-            out[m[1]!] = this.value(entry.slice(m[0].length).trimStart(), indent, true);
+            const [key, length] = keyOf(entry, out);
+            out[key] = this.value(entry.slice(length).trimStart(), indent, true);
             entry = undefined;
         }
         return out;
@@ -262,12 +268,11 @@ function flowMap(s: string, at: number): [Record<string, unknown>, number] {
     for (;;) {
         // Every entry is `key: value`: a key without a value (how `decimal(8,2)` splits at its comma) is left to yaml,
         // whose document the loader needs to report the split.
-        const m = KEY.exec(s.slice(at));
-        if (!m || NOT_STRING_KEYS.has(m[1]!) || Object.prototype.hasOwnProperty.call(out, m[1]!)) bail();
-        const start = skipSpaces(s, at + m[0].length);
+        const [key, length] = keyOf(s.slice(at), out);
+        const start = skipSpaces(s, at + length);
         if (s[start] === undefined || ",}".includes(s[start]!)) bail();
         const [value, end] = inline(s, start, true);
-        out[m[1]!] = value;
+        out[key] = value;
         const [closed, next] = afterEntry(s, end, "}");
         if (closed) return [out, next];
         at = next;

@@ -46,7 +46,10 @@ interface Figures {
     cpuMsPerResource: number;
     /** check only: whether the type check was answered from its cache. */
     typeCheckCached?: boolean;
-    /** validate only: "cold" with an empty parsed-file cache, "warm" right after (every file cached). */
+    /**
+     * validate only: "cold" with an empty parsed-file cache (and, on a new lake copy, tsx compiling its TypeScript),
+     * "warm" right after, with whatever the first run cached.
+     */
     datasetCache?: "cold" | "warm";
 }
 
@@ -151,8 +154,9 @@ function childCpuMs(): number {
 
 /**
  * Every command of one lake reads its dataset files through one parsed-file cache of the bench's own
- * (components/datasets/yaml-source.ts): empty for the first `validate` (cold), filled for the second (warm), and
- * warm for `plan` and `check`, as in a CI run that keeps the cache (.github/workflows).
+ * (components/datasets/yaml-source.ts; it holds the files the plain-YAML reader declines): empty for the first
+ * `validate` (cold), as the first run left it for the second (warm) and for `plan` and `check`, as in a CI run that
+ * keeps the cache (.github/workflows).
  */
 function measure(command: CommandName, lake: string, datasets: number, reaper: boolean, datasetCache: string, cache?: "cold" | "warm"): Figures {
     if (cache === "cold") fs.rmSync(datasetCache, { recursive: true, force: true });
@@ -264,7 +268,7 @@ async function main(): Promise<void> {
         log("");
         for (const r of ratios) log(`${r.command.padEnd(8)} ${sizes[1]} vs ${sizes[0]} datasets (x${r.resources.toFixed(1)} ${r.command === "validate" ? "files" : "resources"}): cpu x${r.cpu.toFixed(2)}, wall x${r.wall.toFixed(2)}`);
         const check = figures.find((f) => f.command === "check" && f.datasets === large);
-        // The ratio and the target take the cold validate (every file parsed); the warm one is printed beside it.
+        // The ratio and the target take the cold validate; the warm one is printed beside it.
         const validate = figures.find((f) => f.command === "validate" && f.datasets === large && f.datasetCache !== "warm");
         const warmValidate = figures.find((f) => f.command === "validate" && f.datasets === large && f.datasetCache === "warm");
         const checkRatio = ratios.find((r) => r.command === "check" && Number.isFinite(r.cpu));
@@ -277,7 +281,7 @@ async function main(): Promise<void> {
                 : []),
             ...(checkRatio ? [{ target: "check t(N)/t(N/10) <= 4 in CPU", value: `x${checkRatio.cpu.toFixed(2)}`, met: checkRatio.cpu <= 4 }] : []),
             ...(validate ? [{ target: `validate of ${large} files <= 2 s CPU (empty parsed-file cache)`, value: sec(validate.cpuMs), met: validate.cpuMs <= 2000 }] : []),
-            ...(warmValidate ? [{ target: `validate of ${large} files <= 2 s CPU (every file cached)`, value: sec(warmValidate.cpuMs), met: warmValidate.cpuMs <= 2000 }] : []),
+            ...(warmValidate ? [{ target: `validate of ${large} files <= 2 s CPU (run again)`, value: sec(warmValidate.cpuMs), met: warmValidate.cpuMs <= 2000 }] : []),
         ];
         log("\ntargets (issue 16):");
         for (const t of targets) log(`  ${t.met ? "met   " : "missed"}  ${t.target}: ${t.value}`);

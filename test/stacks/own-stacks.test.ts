@@ -27,6 +27,13 @@ describe("policy packs over the platform's own stacks", function () {
                     expect(types.has(t), t).to.equal(true);
                 }
             });
+            it("builds most aliased resources' alias URNs lazily (those naming their former parent by an Output URN stay eager)", () => {
+                const lazy = results[stack].run.fastPaths.paths["lazy-aliases"];
+                expect(lazy?.active, lazy?.detail).to.equal(true);
+                expect(lazy?.hits, "resources whose aliases are built on first read").to.be.greaterThan(0);
+                // formerSibling() names a former parent by the URN Output of a sibling: its collapse could fail, so eager.
+                expect(lazy?.fallbacks, "resources whose aliases were collapsed at construction").to.be.lessThan(lazy!.hits!);
+            });
             it("has no policy violation at all", () => {
                 expect(results[stack].violations.map((v) => `${v.level} ${v.policy}: ${v.message}`)).to.deep.equal([]);
             });

@@ -44,6 +44,8 @@ export interface PreloadReport {
     codePaths: { deferred: boolean; file?: string; detail?: string; loaded?: boolean };
     /** output.js's containsUnknowns rewritten to stop at resources (program processes only). */
     outputWalk: { installed: boolean; file?: string; detail?: string };
+    /** resource.js's Resource constructor builds `__aliases` on first read (program processes only); resources each way. */
+    lazyAliases: { installed: boolean; lazy: number; eager: number; file?: string; detail?: string };
 }
 
 const PRELOAD_REPORT = Symbol.for("@acme-lake/offline-engine:preload");
@@ -223,6 +225,23 @@ export function checkOutputWalk(fp: FastPathInstaller, sdk: SdkFound): void {
     if (!w) return fp.fail("resource-leaf-unknowns", "the process was started without preload.cjs");
     if (!w.installed) return fp.fail("resource-leaf-unknowns", `output.js could not be rewritten: ${w.detail ?? "unknown reason"}`, sdk);
     fp.ok("resource-leaf-unknowns", "containsUnknowns treats a resource in a value as a leaf (no walk of the resource graph per Output)", false);
+}
+
+/**
+ * `lazy-aliases`: a resource's aliases are collapsed to URN Outputs on first read only (see preload.cjs). Read at
+ * the end of a run: hits are the resources that took it, fallbacks those whose aliases were collapsed eagerly.
+ */
+export function checkLazyAliases(fp: FastPathInstaller, sdk: SdkFound): FastPath | undefined {
+    const a = preloadReport()?.lazyAliases;
+    if (!a) return void fp.fail("lazy-aliases", "the process was started without preload.cjs");
+    if (!a.installed) return void fp.fail("lazy-aliases", `resource.js could not be rewritten: ${a.detail ?? "unknown reason"}`, sdk);
+    return fp.ok("lazy-aliases", "a resource's aliases become URN Outputs on first read (the monitor takes alias specs)");
+}
+
+/** The counts of `lazy-aliases` so far, for the fast path's record. */
+export function lazyAliasCounts(): { lazy: number; eager: number } {
+    const a = preloadReport()?.lazyAliases;
+    return { lazy: a?.lazy ?? 0, eager: a?.eager ?? 0 };
 }
 
 /** One copy of an SDK package in this process's module cache, and the packages that required it. */

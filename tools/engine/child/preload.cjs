@@ -12,7 +12,7 @@
 "use strict";
 const Module = require("module");
 
-const report = { requested: [], modules: {}, typescript: { deferred: false }, codePaths: { deferred: false }, outputWalk: { installed: false } };
+const report = { requested: [], modules: {}, typescript: { deferred: false }, codePaths: { deferred: false }, outputWalk: { installed: false }, lazyAliases: { installed: false, lazy: 0, eager: 0 } };
 globalThis[Symbol.for("@acme-lake/offline-engine:preload")] = report;
 
 /**
@@ -98,46 +98,98 @@ function deferCodePaths(from) {
  * (an alias `{ parent: resource }`, a component's registerOutputs) reaches the whole resource graph through
  * parents and providers: a walk over every resource for each such Output, quadratic in the stack's size (most
  * of a 10k-resource plan). A resource in a value is a reference: whether its outputs are known is carried by
- * those Outputs, never by the resource object's own fields, so the walk treats it as a leaf. The rewrite keeps
- * line numbers; if the text it replaces is not there, nothing is changed and the runner fails with the versions.
+ * those Outputs, never by the resource object's own fields, so the walk treats it as a leaf.
  */
 const OUTPUT_WALK_FROM = "        else if (seen.has(val)) {";
 const OUTPUT_WALK_TO = "        else if (val.__pulumiResource === true || seen.has(val)) {";
-function resourcesAsLeaves(from) {
-    let file;
-    try {
-        file = require.resolve("@pulumi/pulumi/output", { paths: [from] });
-    } catch (err) {
-        report.outputWalk.detail = String(err && err.message).split("\n")[0];
-        return () => undefined;
-    }
-    if (require.cache[file]) {
-        report.outputWalk.detail = "output.js was loaded before the preload";
-        return () => undefined;
+function outputWalk(source, filename) {
+    const start = source.indexOf("function containsUnknowns(");
+    const at = start < 0 ? -1 : source.indexOf(OUTPUT_WALK_FROM, start);
+    if (at < 0 || at - start > 600) return { problem: `containsUnknowns in ${filename} is not the walk this fast path rewrites` };
+    return { source: source.slice(0, at) + OUTPUT_WALK_TO + source.slice(at + OUTPUT_WALK_FROM.length) };
+}
+
+/**
+ * The Resource constructor collapses each alias to an Output of its URN (`__aliases`: five Outputs and their
+ * promise chains per alias, most of a plan's Outputs when every moved child has an alias). Only `allAliases`
+ * reads `__aliases`, for a monitor without alias specs; the engine's monitor and the SDK's mocks both support
+ * them, so the chains run for nothing, all at once, before the first registration. Here they are built on first
+ * read instead. Dropping chains nobody waits on leaves the order of every other promise job, and so of the
+ * registrations, as it was (checked: the 1,000-dataset check report is byte-identical). Aliases whose collapse
+ * could fail (an Output or promise, a field that is not a string, a parent that is neither a resource nor a URN)
+ * are collapsed eagerly as before, so that such a failure surfaces as it did.
+ */
+const ALIASES_FROM = [
+    "        this.__aliases = [];",
+    "        if (opts.aliases) {",
+    "            for (const alias of opts.aliases) {",
+    "                this.__aliases.push(collapseAliasToUrn(alias, name, t, parent));",
+    "            }",
+    "        }",
+].join("\n");
+// Only the `if` line changes: a lazy alias list skips the loop.
+const ALIASES_IF = "        if (opts.aliases) {";
+const ALIASES_LAZY = "        if (opts.aliases && __engineLazyAliases(this, opts.aliases, (alias) => collapseAliasToUrn(alias, name, t, parent))) {} else if (opts.aliases) {";
+// Appended before the source map comment (no line above it moves): defines __aliases as a lazy accessor when
+// every alias collapses without failing; counts both outcomes in the report.
+const ALIASES_HELPER = `
+function __engineLazyAliases(res, aliases, collapse) {
+    const counts = globalThis[Symbol.for("@acme-lake/offline-engine:preload")].lazyAliases;
+    const own = (a, k) => Object.prototype.hasOwnProperty.call(a, k);
+    const safe = (a) => typeof a === "string" || (a !== null && typeof a === "object" && !output_1.Output.isInstance(a) && typeof a.then !== "function" &&
+        ["name", "type", "project", "stack"].every((k) => !own(a, k) || typeof a[k] === "string") &&
+        (!own(a, "parent") || a.parent === undefined || typeof a.parent === "string" || Resource.isInstance(a.parent)));
+    if (!Array.isArray(aliases) || !aliases.every(safe)) return (counts.eager++, false);
+    counts.lazy++;
+    const given = aliases.slice();
+    const settle = (self, value) => (Object.defineProperty(self, "__aliases", { value, writable: true, enumerable: true, configurable: true }), value);
+    Object.defineProperty(res, "__aliases", { enumerable: true, configurable: true, get() { return settle(this, given.map(collapse)); }, set(value) { settle(this, value); } });
+    return true;
+}
+`;
+function lazyAliases(source, filename) {
+    const at = source.indexOf(ALIASES_FROM);
+    if (at < 0 || !/\nconst output_1 = /.test(source)) return { problem: `the Resource constructor in ${filename} does not collapse aliases the way this fast path rewrites` };
+    const block = ALIASES_FROM.replace(ALIASES_IF, ALIASES_LAZY);
+    const rewritten = source.slice(0, at) + block + source.slice(at + ALIASES_FROM.length);
+    const map = rewritten.lastIndexOf("\n//# sourceMappingURL=");
+    return { source: map < 0 ? rewritten + ALIASES_HELPER : rewritten.slice(0, map) + ALIASES_HELPER + rewritten.slice(map + 1) };
+}
+
+/**
+ * Rewrites SDK modules as Node loads them (only while the preload runs: tsx must find Node's own .js loader once
+ * it installs its hook). Each rewrite keeps line numbers; if the text it replaces is not there, that module is
+ * loaded unchanged, its report slot says why, and the runner fails with the pinned and found versions.
+ */
+function rewriteOnLoad(from, rewrites) {
+    const files = new Map();
+    for (const r of rewrites) {
+        try {
+            const file = require.resolve(r.id, { paths: [from] });
+            if (require.cache[file]) r.slot.detail = `${r.id.split("/").pop()}.js was loaded before the preload`;
+            else files.set(file, r);
+        } catch (err) {
+            r.slot.detail = String(err && err.message).split("\n")[0];
+        }
     }
     const js = Module._extensions[".js"];
-    const restore = () => {
-        if (Module._extensions[".js"] === patched) Module._extensions[".js"] = js;
-    };
     const patched = function (mod, filename) {
-        if (filename !== file) return js(mod, filename);
-        restore();
-        const source = require("fs").readFileSync(filename, "utf8");
-        const start = source.indexOf("function containsUnknowns(");
-        const at = start < 0 ? -1 : source.indexOf(OUTPUT_WALK_FROM, start);
-        if (at < 0 || at - start > 600) {
-            report.outputWalk.detail = `containsUnknowns in ${filename} is not the walk this fast path rewrites`;
+        const r = files.get(filename);
+        if (!r) return js(mod, filename);
+        files.delete(filename);
+        const out = r.rewrite(require("fs").readFileSync(filename, "utf8"), filename);
+        if (out.problem) {
+            r.slot.detail = out.problem;
             return js(mod, filename);
         }
-        mod._compile(source.slice(0, at) + OUTPUT_WALK_TO + source.slice(at + OUTPUT_WALK_FROM.length), filename);
-        report.outputWalk.installed = true;
-        report.outputWalk.file = filename;
+        mod._compile(out.source, filename);
+        r.slot.installed = true;
+        r.slot.file = filename;
     };
-    Module._extensions[".js"] = patched;
-    // Only while the preload runs: tsx must find Node's own .js loader once it installs its hook.
+    if (files.size) Module._extensions[".js"] = patched;
     return () => {
-        restore();
-        if (!report.outputWalk.installed && !report.outputWalk.detail) report.outputWalk.detail = "@pulumi/pulumi was not preloaded";
+        if (Module._extensions[".js"] === patched) Module._extensions[".js"] = js;
+        for (const r of rewrites) if (!r.slot.installed && !r.slot.detail) r.slot.detail = "@pulumi/pulumi was not preloaded";
     };
 }
 
@@ -146,9 +198,14 @@ delete process.env.OFFLINE_ENGINE_PRELOAD;
 deferTypeScript(process.cwd());
 report.requested = ids ? JSON.parse(ids) : [];
 // Packs load @pulumi/pulumi's runtime too (through @pulumi/policy): codePaths is deferred in every process; the
-// output walk matters only where a program builds outputs.
+// rewrites of output.js and resource.js matter only where a program builds outputs and resources.
 deferCodePaths(process.cwd());
-const doneWalk = report.requested.includes("@pulumi/pulumi") ? resourcesAsLeaves(process.cwd()) : () => undefined;
+const doneRewrites = report.requested.includes("@pulumi/pulumi")
+    ? rewriteOnLoad(process.cwd(), [
+          { id: "@pulumi/pulumi/output", slot: report.outputWalk, rewrite: outputWalk },
+          { id: "@pulumi/pulumi/resource", slot: report.lazyAliases, rewrite: lazyAliases },
+      ])
+    : () => undefined;
 for (const id of report.requested) {
     try {
         const file = require.resolve(id, { paths: [process.cwd()] });
@@ -160,4 +217,4 @@ for (const id of report.requested) {
         report.modules[id] = { error: String(err && err.message).split("\n")[0] };
     }
 }
-doneWalk();
+doneRewrites();

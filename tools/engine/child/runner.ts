@@ -10,7 +10,7 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { checkDeferredCodePaths, checkDeferredTypeScript, checkOutputWalk, checkPreload, FastPath, FastPathInstaller, loadedCopies, sdkAt } from "./fast-paths";
+import { checkDeferredCodePaths, checkDeferredTypeScript, checkLazyAliases, checkOutputWalk, checkPreload, FastPath, FastPathInstaller, lazyAliasCounts, loadedCopies, sdkAt } from "./fast-paths";
 import { FastMonitor } from "./monitor";
 import { PendingWork } from "./pending";
 import { installProgramTranspiler, TranspileReport } from "./transpile";
@@ -365,6 +365,7 @@ function stoppedEarly(exited?: string): RunnerResult & { ok: false } {
 }
 
 let transpiler: { report(): TranspileReport } | undefined;
+let lazyAliases: FastPath | undefined;
 
 /** ts-node could not be used although the program is TypeScript (tsx compiled it): say so. */
 function transpileWarnings(): string[] {
@@ -376,6 +377,7 @@ function report(): NonNullable<RunnerResult["fastPaths"]> {
     const out = fastPaths.report();
     const registered = out.paths["in-process-monitor"];
     if (registered?.active && monitor) registered.hits = monitor.resources().length;
+    if (lazyAliases?.active) Object.assign(lazyAliases, { hits: lazyAliasCounts().lazy, fallbacks: lazyAliasCounts().eager });
     const compiled = transpiler?.report();
     // Not a speed-up but the program's semantics: reported with the fast paths so --stats and tests see it.
     if (compiled) out.paths["ts-node-transpile"] = { active: compiled.active, detail: compiled.detail, hits: compiled.fromCache };
@@ -415,6 +417,7 @@ async function main(): Promise<void> {
     checkDeferredTypeScript(fastPaths, sdk);
     checkDeferredCodePaths(fastPaths, sdk);
     checkOutputWalk(fastPaths, sdk);
+    lazyAliases = checkLazyAliases(fastPaths, sdk);
     installFastPaths();
     const { settings, state, stackModule, errors } = monitorInternals();
     const problem = fastPaths.error();

@@ -1,6 +1,7 @@
 /**
  * child/preload.cjs on a minimal fake @pulumi/pulumi: the output walk's rewrite and the deferred closure code paths,
  * and what the report says when the text a rewrite expects is not there (the runner then fails, see fast-paths.ts).
+ * The lazy aliases run on the real, pinned @pulumi/pulumi under its mocks.
  */
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -59,7 +60,7 @@ function run(dir: string, script: string): Record<string, any> {
 
 const REPORT = `const report = globalThis[Symbol.for("@acme-lake/offline-engine:preload")];`;
 
-describe("preload: output walk and deferred code paths", function () {
+describe("preload: SDK rewrites and deferred code paths", function () {
     this.timeout(60_000);
     let tmp: string;
     before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-preload-"))));
@@ -93,8 +94,49 @@ describe("preload: output walk and deferred code paths", function () {
     it("changes nothing and says why when containsUnknowns is not the walk it rewrites", () => {
         const dir = path.join(tmp, "changed");
         fakeSdk(dir, "        else if (seen.has(val) || isSpecial(val)) {");
-        const out = run(dir, `${REPORT} require("@pulumi/pulumi"); console.log(JSON.stringify({ report }));`);
+        // A release that collapses aliases some other way: resource.js is loaded as it is.
+        const resource = path.join(dir, "node_modules", "@pulumi", "pulumi", "resource.js");
+        fs.writeFileSync(resource, `const output_1 = require("./output");\nexports.collapse = (opts) => (opts.aliases || []).map(String);\n`);
+        fs.appendFileSync(path.join(path.dirname(resource), "index.js"), `exports.resource = require("./resource");\n`);
+        const out = run(dir, `${REPORT} require("@pulumi/pulumi"); const r = require("@pulumi/pulumi/resource"); console.log(JSON.stringify({ report, r: r.collapse({ aliases: [1] }) }));`);
         expect(out.report.outputWalk.installed).to.equal(false);
         expect(out.report.outputWalk.detail).to.match(/containsUnknowns in .*output\.js is not the walk this fast path rewrites/);
+        expect(out.report.lazyAliases.installed).to.equal(false);
+        expect(out.report.lazyAliases.detail).to.match(/the Resource constructor in .*resource\.js does not collapse aliases the way this fast path rewrites/);
+        expect(out.r).to.deep.equal(["1"]);
+    });
+
+    it("collapses a resource's aliases on first read only, to the URNs the eager collapse gives, and keeps unsafe ones eager", () => {
+        // The real SDK, resolved from the repository root; mocks take alias specs, as the engine's monitor does.
+        const out = run(
+            path.resolve(__dirname, "..", "..", ".."),
+            `${REPORT}
+            const pulumi = require("@pulumi/pulumi");
+            pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: a.inputs }), call: () => ({}) }, "proj", "stack");
+            class Thing extends pulumi.CustomResource { constructor(name, opts) { super("test:index:Thing", name, {}, opts); } }
+            class Group extends pulumi.ComponentResource { constructor(name, opts) { super("test:index:Group", name, {}, opts); } }
+            const oldParent = new Group("old");
+            const group = new Group("group");
+            const moved = new Thing("moved", { parent: group, aliases: [{ parent: oldParent }, { name: "former" }, "urn:pulumi:stack::proj::test:index:Thing::literal"] });
+            const lazyBefore = typeof Object.getOwnPropertyDescriptor(moved, "__aliases").get;
+            const unsafe = new Thing("unsafe", { aliases: [{ name: pulumi.output("named-later") }] });
+            const eager = Array.isArray(Object.getOwnPropertyDescriptor(unsafe, "__aliases").value);
+            const counts = { ...report.lazyAliases };
+            Promise.all([...moved.__aliases, ...unsafe.__aliases].map((o) => o.promise())).then((urns) => console.log(JSON.stringify({
+                report, lazyBefore, eager, counts, urns, settled: "value" in Object.getOwnPropertyDescriptor(moved, "__aliases"),
+            })));`,
+        );
+        expect(out.report.lazyAliases).to.include({ installed: true });
+        expect(out.lazyBefore, "an accessor until read").to.equal("function");
+        expect(out.settled, "a plain value once read").to.equal(true);
+        expect(out.eager, "an Output-valued name is collapsed at construction, as before").to.equal(true);
+        // old and group register no aliases; moved is lazy; unsafe is eager.
+        expect(out.counts).to.deep.include({ lazy: 1, eager: 1 });
+        expect(out.urns).to.deep.equal([
+            "urn:pulumi:stack::proj::test:index:Group$test:index:Thing::moved",
+            "urn:pulumi:stack::proj::test:index:Group$test:index:Thing::former",
+            "urn:pulumi:stack::proj::test:index:Thing::literal",
+            "urn:pulumi:stack::proj::test:index:Thing::named-later",
+        ]);
     });
 });

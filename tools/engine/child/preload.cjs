@@ -133,17 +133,26 @@ const ALIASES_LAZY = "        if (opts.aliases && __engineLazyAliases(this, opts
 // Appended before the source map comment (no line above it moves): defines __aliases as a lazy accessor when
 // every alias collapses without failing; counts both outcomes in the report.
 const ALIASES_HELPER = `
+const __engineOwn = (a, k) => Object.prototype.hasOwnProperty.call(a, k);
+const __engineSafeAlias = (a) => typeof a === "string" || (a !== null && typeof a === "object" && !output_1.Output.isInstance(a) && typeof a.then !== "function" &&
+    ["name", "type", "project", "stack"].every((k) => !__engineOwn(a, k) || typeof a[k] === "string") &&
+    (!__engineOwn(a, "parent") || a.parent === undefined || typeof a.parent === "string" || Resource.isInstance(a.parent)));
+const __engineAliasLists = new WeakMap();
+const __engineSettleAliases = (self, value) => (Object.defineProperty(self, "__aliases", { value, writable: true, enumerable: true, configurable: true }), value);
+const __engineAliasesAccessor = { enumerable: true, configurable: true,
+    get() { const res = __engineAliasOwner(this); const [given, collapse] = __engineAliasLists.get(res); return __engineSettleAliases(res, given.map((alias) => collapse(alias))); },
+    set(value) { __engineSettleAliases(__engineAliasOwner(this), value); } };
+// The resource the accessor was found on: the receiver, or a prototype of it when read through an heir.
+function __engineAliasOwner(receiver) {
+    for (let o = receiver; o; o = Object.getPrototypeOf(o)) if (__engineAliasLists.has(o)) return o;
+    return receiver;
+}
 function __engineLazyAliases(res, aliases, collapse) {
     const counts = globalThis[Symbol.for("@acme-lake/offline-engine:preload")].lazyAliases;
-    const own = (a, k) => Object.prototype.hasOwnProperty.call(a, k);
-    const safe = (a) => typeof a === "string" || (a !== null && typeof a === "object" && !output_1.Output.isInstance(a) && typeof a.then !== "function" &&
-        ["name", "type", "project", "stack"].every((k) => !own(a, k) || typeof a[k] === "string") &&
-        (!own(a, "parent") || a.parent === undefined || typeof a.parent === "string" || Resource.isInstance(a.parent)));
-    if (!Array.isArray(aliases) || !aliases.every(safe)) return (counts.eager++, false);
+    if (!Array.isArray(aliases) || !aliases.every(__engineSafeAlias)) return (counts.eager++, false);
     counts.lazy++;
-    const given = aliases.slice();
-    const settle = (self, value) => (Object.defineProperty(self, "__aliases", { value, writable: true, enumerable: true, configurable: true }), value);
-    Object.defineProperty(res, "__aliases", { enumerable: true, configurable: true, get() { return settle(this, given.map(collapse)); }, set(value) { settle(this, value); } });
+    __engineAliasLists.set(res, [aliases.slice(), collapse]);
+    Object.defineProperty(res, "__aliases", __engineAliasesAccessor);
     return true;
 }
 `;

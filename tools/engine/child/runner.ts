@@ -10,8 +10,6 @@ import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import * as v8 from "v8";
-import { runInNewContext } from "vm";
 import { checkDeferredCodePaths, checkDeferredTypeScript, checkLazyAliases, checkOutputWalk, checkPreload, FastPath, FastPathInstaller, lazyAliasCounts, loadedCopies, sdkAt } from "./fast-paths";
 import { FastMonitor } from "./monitor";
 import { PendingWork } from "./pending";
@@ -308,12 +306,6 @@ function installLazyOutputs(rpc: Record<string, any> | undefined): void {
     };
 }
 
-/** A full collection, without exposing `gc` to the program (a fresh context gets the function, not the program's global). */
-function collectGarbage(): void {
-    v8.setFlagsFromString("--expose-gc");
-    (runInNewContext("gc") as () => void)();
-}
-
 const STREAM_BATCH = 250;
 
 /**
@@ -508,9 +500,6 @@ async function main(): Promise<void> {
     // Let late rejections from apply callbacks arrive before deciding.
     await new Promise((resolve) => setImmediate(resolve));
     state.getStore().terminated = true;
-    // The registrations' promise chains are garbage now; collected before the rest of the stream goes out, they are
-    // not still held while the parent and the packs take in the burst (V8 would not collect them before exit).
-    if (options.stream && process.send) collectGarbage();
     await finishStream();
     if (failure) {
         write({ ...failure, fastPaths: report() });

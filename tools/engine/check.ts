@@ -125,6 +125,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     const collect = (into: Violation[][], found: Violation[][]) => found.forEach((v, i) => into[i]!.push(...v));
     try {
         opts.progress?.step("running program");
+        let registered = 0;
         const run = await runPlan({
             host,
             project,
@@ -132,10 +133,11 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
             verbose: opts.verbose,
             stackReferences: opts.stackReferences,
             typeCheck: opts.typeCheck ?? "warn",
-            // Streamed: the program's result file then repeats no resource (a burst of memory at 13k).
+            // Streamed: the program's result file then repeats no resource (a burst of memory at 13k). The packs' provider
+            // lookups (`known`) happen after the plan, so the stream only counts for the progress line.
             onResources: (batch) => {
-                for (const r of batch) known.set(r.urn, r);
-                opts.progress?.update(`running program: ${known.size} resources registered`);
+                registered += batch.length;
+                opts.progress?.update(`running program: ${registered} resources registered`);
             },
         });
         lanes = startLanes();
